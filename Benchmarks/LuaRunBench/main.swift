@@ -1,0 +1,72 @@
+// Lua run benchmark: the Passage rule of SPEC §4 on the Passage example, on one worker, with HTTP
+// answered by an in-process mock. Prints runs/s and the cost split. Run: `make bench-lua`.
+import Foundation
+import LuaRuntime
+
+let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+let examplePath = CommandLine.arguments.dropFirst().first
+    ?? here.appendingPathComponent("../../../shared/providers/passage_connection_updated.json").path
+let passageRule = try String(contentsOf: here.appendingPathComponent("passage-fetch-resources.lua"), encoding: .utf8)
+let payload = try Data(contentsOf: URL(fileURLWithPath: examplePath))
+let payloadObject = try JSONSerialization.jsonObject(with: payload) as! [String: Any]
+
+/// The event as hookd hands it to rules (SPEC §4).
+func eventJSON(_ payload: [String: Any]) throws -> [UInt8] {
+    let event: [String: Any] = [
+        "id": payload["id"] ?? "evt", "source": "passage", "type": payload["type"] ?? "",
+        "status": (payload["data"] as? [String: Any])?["status"] ?? NSNull(),
+        "timestamp": payload["timestamp"] ?? NSNull(), "data": payload["data"] ?? [:], "payload": payload,
+        "headers": ["content-type": "application/json"], "attempt": 1,
+    ]
+    return Array(try JSONSerialization.data(withJSONObject: event))
+}
+
+let fullEvent = try eventJSON(payloadObject)
+let emptyEvent = Array(#"{"id":"evt","source":"passage","type":"Connection.Updated","data":{},"payload":{},"headers":{},"attempt":1}"#.utf8)
+let program = LuaProgram(rules: [
+    .init(chunkName: "bench/noop.lua", source: "return { on = {}, handle = function(event) end }"),
+    .init(chunkName: "rules/passage-fetch-resources.lua", source: passageRule),
+], secrets: ["PASSAGE_API_KEY": "pk_live_benchmark_secret"])
+let worker = try LuaWorker(program: program)
+let resourceBody = Array(#"{"trips":[{"id":"t_1","from":"SFO","to":"JFK","fare":{"amount":412.5,"currency":"USD"}}]}"#.utf8)
+let jsonHeaders: [(name: String, value: String)] = [("content-type", "application/json")]
+
+func mock(_ request: HTTPCallRequest) -> HTTPCallAnswer {
+    request.method == "GET" ? .response(status: 200, headers: jsonHeaders, body: resourceBody)
+        : .response(status: 202, headers: jsonHeaders, body: Array("{}".utf8))
+}
+
+/// Runs `rule` on `event` for about `seconds`, returns (runs, elapsed seconds).
+func measure(rule: Int, event: [UInt8], seconds: Double) -> (runs: Int, perRunMicros: Double) {
+    var runs = 0
+    var calls = 0
+    let start = ContinuousClock.now
+    let budget = Duration.milliseconds(Int64(seconds * 1000))
+    while ContinuousClock.now - start < budget {
+        for _ in 0..<200 {
+            let result = worker.run(rule: rule, eventJSON: event, limits: .defaults, answer: mock)
+            guard case .ok = result.outcome else { fatalError("benchmark run failed: \(result.outcome)") }
+            calls += result.calls.count
+            runs += 1
+        }
+    }
+    let elapsed = ContinuousClock.now - start
+    let secondsElapsed = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    if rule == 1 { precondition(calls == runs * 4, "expected 4 calls per run") }
+    return (runs, secondsElapsed / Double(runs) * 1e6)
+}
+
+let seconds = Double(ProcessInfo.processInfo.environment["BENCH_SECONDS"] ?? "3") ?? 3
+_ = measure(rule: 1, event: fullEvent, seconds: 0.5) // warm-up
+let sandbox = measure(rule: 0, event: emptyEvent, seconds: seconds)
+let bridged = measure(rule: 0, event: fullEvent, seconds: seconds)
+let full = measure(rule: 1, event: fullEvent, seconds: seconds)
+
+func fmt(_ value: Double) -> String { String(format: "%.2f", value) }
+print("Lua run benchmark: Passage rule (SPEC §4) on the Passage example, one worker, one thread, mock HTTP")
+print("event JSON: \(fullEvent.count) bytes; 4 http calls per run (2 GET + 2 POST)")
+print("full run:           \(Int(1e6 / full.perRunMicros)) runs/s  (\(fmt(full.perRunMicros)) µs/run, \(full.runs) runs)")
+print("cost split per run:")
+print("  sandbox + runner  \(fmt(sandbox.perRunMicros)) µs  (fresh globals, rule top level, empty event)")
+print("  JSON -> Lua       \(fmt(bridged.perRunMicros - sandbox.perRunMicros)) µs  (decoding the \(fullEvent.count)-byte event)")
+print("  rule + host calls \(fmt(full.perRunMicros - bridged.perRunMicros)) µs  (the handle body, 4 yields/resumes, mock answers, JSON of answers)")

@@ -1,0 +1,35 @@
+# hookd: `make run` serves the repository's hookd.yaml; `make test` runs the whole test suite.
+# Both install what they need first (Debian packages, with sudo when not root).
+
+SWIFT ?= swift
+CONFIG ?= debug
+
+.PHONY: all deps test-deps build run test bench bench-lua clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh build
+
+test-deps:
+	@scripts/install-deps.sh test
+
+build: deps
+	$(SWIFT) build -c $(CONFIG) --product hookd
+
+run: build
+	@# `hookd serve` lands with the receipt issue; until then this shows what the binary offers.
+	$(SWIFT) run -c $(CONFIG) hookd --help
+
+test: test-deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+# Benchmarks (release build); figures in README.md.
+bench: bench-lua
+
+bench-lua: deps
+	$(SWIFT) run -c release hookd-bench
+
+clean:
+	rm -rf .build

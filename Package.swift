@@ -1,0 +1,45 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "hookd",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "hookd", targets: ["hookd"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // The system liblua5.4 (Debian: liblua5.4-dev), found through pkg-config.
+        .systemLibrary(
+            name: "CLua",
+            pkgConfig: "lua5.4",
+            providers: [.apt(["liblua5.4-dev"])]
+        ),
+        // Every Lua-callable function and every call that can raise a Lua error lives here, in C.
+        .target(
+            name: "CLuaShim",
+            dependencies: ["CLua"],
+            exclude: ["hk_runner.lua"],
+            cSettings: [.unsafeFlags(["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"])]
+        ),
+        .target(name: "LuaRuntime", dependencies: ["CLuaShim", "CLua"]),
+        .target(name: "HookdCore", dependencies: ["LuaRuntime"]),
+        .target(name: "HookdServer", dependencies: ["HookdCore"]),
+        .executableTarget(
+            name: "hookd",
+            dependencies: [
+                "HookdCore", "HookdServer", "LuaRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "hookd-bench",
+            dependencies: ["LuaRuntime"],
+            path: "Benchmarks/LuaRunBench",
+            exclude: ["passage-fetch-resources.lua"]
+        ),
+        .testTarget(name: "LuaRuntimeTests", dependencies: ["LuaRuntime", "CLuaShim"]),
+    ]
+)
