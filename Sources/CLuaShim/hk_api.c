@@ -55,9 +55,9 @@ static int append_log(lua_State *L, int level, const char *msg, size_t msglen, i
 
 static int log_at(lua_State *L) {
     int level = (int)lua_tointeger(L, lua_upvalueindex(1));
+    int fields_idx = lua_gettop(L) >= 2 ? 2 : 0;
     size_t len;
     const char *msg = luaL_tolstring(L, 1, &len);
-    int fields_idx = lua_gettop(L) >= 2 ? 2 : 0;
     append_log(L, level, msg, len, fields_idx);
     return 0;
 }

@@ -93,6 +93,8 @@ static const char *const string_names[] = {
 
 /* Copies the listed fields of the table at src into the table at dst. */
 static void copy_fields(lua_State *L, int src, int dst, const char *const *names) {
+    src = lua_absindex(L, src);
+    dst = lua_absindex(L, dst);
     for (int i = 0; names[i]; i++) {
         lua_getfield(L, src, names[i]);
         lua_setfield(L, dst, names[i]);

@@ -13,7 +13,7 @@ public final class WorkerPool: Sendable {
     public let program: LuaProgram
     public let size: Int
     private let state: Mutex<PoolState>
-    private let watchdogTask: Mutex<Task<Void, Never>?>
+    private let watchdog: Watchdog
 
     private struct PoolState {
         var idle: [WorkerSlot] = []
@@ -36,15 +36,10 @@ public final class WorkerPool: Sendable {
             initial.all.append(slot)
         }
         state = Mutex(initial)
-        watchdogTask = Mutex(nil)
-        let task = Task.detached { [weak self] in
-            while !Task.isCancelled {
-                try? await Task.sleep(for: watchdogInterval)
-                guard let self else { return }
-                self.checkStuckWorkers()
-            }
-        }
-        watchdogTask.withLock { $0 = task }
+        watchdog = Watchdog(interval: watchdogInterval)
+        // The watchdog has a thread of its own: it must fire even when every thread of Swift's
+        // cooperative pool is busy.
+        watchdog.start { [weak self] in self?.checkStuckWorkers() }
     }
 
     deinit { close() }
@@ -87,7 +82,7 @@ public final class WorkerPool: Sendable {
 
     /// Stops every worker thread once its current job ends.
     public func close() {
-        watchdogTask.withLock { $0?.cancel() }
+        watchdog.stop()
         let slots = state.withLock { state -> [WorkerSlot] in
             state.closed = true
             return state.all
@@ -206,5 +201,40 @@ final class ResumeOnce: @unchecked Sendable {
         continuation = nil
         lock.unlock()
         pending?.resume(returning: step)
+    }
+}
+
+/// A thread that calls a check every `interval` until stopped.
+final class Watchdog: @unchecked Sendable {
+    private let interval: Duration
+    private let condition = NSCondition()
+    private var stopped = false
+
+    init(interval: Duration) {
+        self.interval = interval
+    }
+
+    func start(_ check: @escaping @Sendable () -> Void) {
+        let thread = Thread { [self] in
+            let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
+            condition.lock()
+            while !stopped {
+                _ = condition.wait(until: Date(timeIntervalSinceNow: seconds))
+                if stopped { break }
+                condition.unlock()
+                check()
+                condition.lock()
+            }
+            condition.unlock()
+        }
+        thread.name = "hookd-lua-watchdog"
+        thread.start()
+    }
+
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.signal()
+        condition.unlock()
     }
 }

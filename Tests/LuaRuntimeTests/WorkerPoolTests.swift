@@ -1,0 +1,100 @@
+import LuaRuntime
+import Synchronization
+import Testing
+
+/// A host whose answers take `delay`, counting the calls it saw.
+final class SlowHost: HostCalls {
+    let delay: Duration
+    let seen = Mutex<[HTTPCallRequest]>([])
+    var sendsForReal: Bool { false }
+    init(delay: Duration) { self.delay = delay }
+    func perform(_ request: HTTPCallRequest, deadline: ContinuousClock.Instant) async -> HTTPCallAnswer {
+        seen.withLock { $0.append(request) }
+        try? await Task.sleep(for: delay)
+        return ok200(request)
+    }
+}
+
+@Suite("Worker pool")
+struct WorkerPoolTests {
+    func pool(_ rules: [String], size: Int = 4, watchdog: Duration = .milliseconds(10)) throws -> WorkerPool {
+        try WorkerPool(program: LuaProgram(rules: rules.enumerated().map { .init(chunkName: "rules/p\($0.offset).lua", source: $0.element) }),
+                       size: size, watchdogInterval: watchdog)
+    }
+
+    @Test("many concurrent runs with async host calls all finish")
+    func concurrentRuns() async throws {
+        let pool = try pool([rule("local r = http.get('https://api.example.com/' .. event.n); log.info(event.n .. ':' .. r.status)")])
+        defer { pool.close() }
+        let host = SlowHost(delay: .milliseconds(2))
+        let results = await withTaskGroup(of: (Int, RunResult).self) { group in
+            for n in 0..<200 {
+                group.addTask { (n, await pool.run(rule: 0, eventJSON: Array(#"{"n":\#(n)}"#.utf8), limits: .defaults, host: host)) }
+            }
+            var all: [(Int, RunResult)] = []
+            for await pair in group { all.append(pair) }
+            return all
+        }
+        #expect(results.count == 200)
+        for (n, result) in results {
+            #expect(result.isOK)
+            #expect(result.messages == ["\(n):200"])
+        }
+        #expect(host.seen.withLock { $0.count } == 200)
+    }
+
+    @Test("wall time spent waiting on a slow host call ends the run")
+    func slowHostCall() async throws {
+        let pool = try pool([rule("http.get('https://slow.example.com/')"), rule("log.info('ok')")], size: 1)
+        defer { pool.close() }
+        let clock = ContinuousClock()
+        let started = clock.now
+        let result = await pool.run(rule: 0, eventJSON: Array("{}".utf8),
+                                    limits: RunLimits(wallTime: .milliseconds(200)), host: SlowHost(delay: .seconds(5)))
+        #expect(clock.now - started < .seconds(4), "the deadline, not the 5 s answer, ended the wait")
+        let failure = try #require(result.failure)
+        #expect(failure.limit == .wallTime)
+        #expect(failure.message.contains("wall time limit of 200ms exceeded"), "\(failure.message)")
+        #expect(failure.message.hasPrefix("rules/p0.lua:2:"), "the line of the call that waited")
+        let after = await pool.run(rule: 1, eventJSON: Array("{}".utf8), limits: .defaults, host: SlowHost(delay: .zero))
+        #expect(after.messages == ["ok"])
+    }
+
+    @Test("the watchdog replaces a worker stuck in C, and the pool keeps serving")
+    func watchdogReplacesStuckWorker() async throws {
+        // One C call that runs long: sorting two million numbers. The count hook cannot fire inside it.
+        let stuck = rule("""
+            local t = json.decode("[" .. string.rep("5,3,9,1,7,8,2,6,4,", 220000) .. "0]")
+            table.sort(t)
+            """)
+        let pool = try pool([stuck, rule("log.info('served')")], size: 2, watchdog: .milliseconds(5))
+        defer { pool.close() }
+        let result = await pool.run(rule: 0, eventJSON: Array("{}".utf8),
+                                    limits: RunLimits(instructions: 0, memory: 512 * 1024 * 1024, wallTime: .milliseconds(10)),
+                                    host: SlowHost(delay: .zero))
+        let failure = try #require(result.failure)
+        #expect(failure.limit == .wallTime)
+        #expect(failure.message.contains("worker was replaced"), "\(failure.message)")
+        #expect(pool.abandonedWorkers == 1)
+        for _ in 0..<10 {
+            let served = await pool.run(rule: 1, eventJSON: Array("{}".utf8), limits: .defaults, host: SlowHost(delay: .zero))
+            #expect(served.messages == ["served"])
+        }
+    }
+
+    @Test("a catastrophic pattern in the pool ends by budget; the pool keeps serving")
+    func catastrophicPatternInPool() async throws {
+        let pool = try pool([rule(#"string.find(string.rep("a", 5000), "a-a-a-b")"#), rule("log.info('served')")], size: 1)
+        defer { pool.close() }
+        let result = await pool.run(rule: 0, eventJSON: Array("{}".utf8), limits: .defaults, host: SlowHost(delay: .zero))
+        #expect(result.failure?.limit == .instructions)
+        #expect(pool.abandonedWorkers == 0)
+        let served = await pool.run(rule: 1, eventJSON: Array("{}".utf8), limits: .defaults, host: SlowHost(delay: .zero))
+        #expect(served.messages == ["served"])
+    }
+
+    @Test("a program that does not load names the file")
+    func loadError() {
+        #expect(throws: LuaLoadError.self) { try pool(["return {", "return {}"]) }
+    }
+}
