@@ -102,6 +102,8 @@ static void copy_fields(lua_State *L, int src, int dst, const char *const *names
 }
 
 /* Copies every field of the table at src into a new table, pushed. */
+static void make_library_proxies(lua_State *L, int masters);
+
 static void copy_table(lua_State *L, int src) {
     src = lua_absindex(L, src);
     lua_createtable(L, 0, 32);
@@ -176,6 +178,7 @@ static int open_sandbox(lua_State *L) {
     lua_setfield(L, libs, "http");
 
     lua_setfield(L, masters, "libs");
+    make_library_proxies(L, masters);
     lua_pop(L, 1);                                     /* api */
     lua_setfield(L, masters, "base");
     lua_rawsetp(L, LUA_REGISTRYINDEX, &hk_masters_key);
@@ -193,10 +196,32 @@ static int open_sandbox(lua_State *L) {
     return 0;
 }
 
-/* new_env(): fresh globals for one run: the base functions and a copy of every library table, so
-   that nothing a run changes is seen by the next run or by another rule. */
+/* For each library of masters.libs, a metatable {__index = library, __metatable = false}: a run's
+   library tables are empty tables reading through it, so what a run assigns stays in its own
+   table, and no rule can reach (or change) the shared library behind it. */
+static void make_library_proxies(lua_State *L, int masters) {
+    lua_newtable(L);
+    int proxies = lua_gettop(L);
+    lua_getfield(L, masters, "libs");
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        lua_createtable(L, 0, 2);
+        lua_insert(L, -2);
+        lua_setfield(L, -2, "__index");
+        lua_pushboolean(L, 0);
+        lua_setfield(L, -2, "__metatable");
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, proxies);
+    }
+    lua_pop(L, 1);
+    lua_setfield(L, masters, "proxies");
+}
+
+/* new_env(): fresh globals for one run: the base functions, and for each library a fresh table
+   reading through to it, so that nothing a run changes is seen by the next run or another rule. */
 int hk_new_env(lua_State *L) {
-    lua_createtable(L, 0, 24);
+    lua_createtable(L, 0, 32);
     int env = lua_gettop(L);
     lua_rawgetp(L, LUA_REGISTRYINDEX, &hk_masters_key);
     lua_getfield(L, -1, "base");
@@ -207,11 +232,13 @@ int hk_new_env(lua_State *L) {
         lua_rawset(L, env);
     }
     lua_pop(L, 1);
-    lua_getfield(L, -1, "libs");
+    lua_getfield(L, -1, "proxies");
     lua_pushnil(L);
     while (lua_next(L, -2)) {
         lua_pushvalue(L, -2);
-        copy_table(L, -2);
+        lua_newtable(L);
+        lua_pushvalue(L, -3);
+        lua_setmetatable(L, -2);
         lua_rawset(L, env);
         lua_pop(L, 1);
     }
@@ -252,7 +279,7 @@ hk_worker *hk_worker_new(void) {
     if (w->L == NULL) { free(w); return NULL; }
     *(hk_worker **)lua_getextraspace(w->L) = w;
     lua_atpanic(w->L, hk_panic);
-    lua_gc(w->L, LUA_GCGEN, 0, 0);
+    lua_gc(w->L, LUA_GCINC, 0, 0, 0);
     lua_pushcfunction(w->L, open_sandbox);
     if (lua_pcall(w->L, 0, 0, 0) != LUA_OK) {
         lua_close(w->L);

@@ -73,6 +73,17 @@ struct SandboxTests {
         #expect(worker.run(1).messages == ["7", "8", "functionfunctionfunction", "nil"])
     }
 
+    @Test("library tables hide the shared library behind them")
+    func libraryTablesAreProtected() throws {
+        let worker = try makeWorker([rule("""
+            log.info(tostring(getmetatable(string)) .. " " .. tostring(getmetatable(json)))
+            log.info(tostring(pcall(setmetatable, string, {})))
+            log.info(tostring(rawequal))
+            """)])
+        let result = worker.run()
+        #expect(result.messages == ["false false", "false", "nil"])
+    }
+
     @Test("a rule's top-level locals are fresh for every run")
     func topLevelIsFresh() throws {
         let worker = try makeWorker(["local n = 0\nreturn { on = {}, handle = function() n = n + 1; log.info(tostring(n)) end }"])
