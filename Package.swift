@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // The system liblua5.4 (Debian: liblua5.4-dev), found through pkg-config.
@@ -25,7 +26,7 @@ let package = Package(
             cSettings: [.unsafeFlags(["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"])]
         ),
         .target(name: "LuaRuntime", dependencies: ["CLuaShim", "CLua"]),
-        .target(name: "HookdCore", dependencies: ["LuaRuntime"]),
+        .target(name: "HookdCore", dependencies: ["LuaRuntime", .product(name: "Yams", package: "Yams")]),
         .target(name: "HookdServer", dependencies: ["HookdCore"]),
         .executableTarget(
             name: "hookd",
@@ -41,5 +42,6 @@ let package = Package(
             exclude: ["passage-fetch-resources.lua"]
         ),
         .testTarget(name: "LuaRuntimeTests", dependencies: ["LuaRuntime", "CLuaShim"]),
+        .testTarget(name: "HookdCoreTests", dependencies: ["HookdCore", "LuaRuntime"]),
     ]
 )

@@ -36,17 +36,18 @@ static int append_log(lua_State *L, int level, const char *msg, size_t msglen, i
         size_t ncap = w->caplogs ? w->caplogs * 2 : 16;
         hk_logline *grown = realloc(w->logs, ncap * sizeof *grown);
         if (grown == NULL) { w->logs_dropped++; return 0; }
+        /* Lines are reused from run to run (their buffers too), so new slots start empty. */
+        memset(grown + w->caplogs, 0, (ncap - w->caplogs) * sizeof *grown);
         w->logs = grown;
         w->caplogs = ncap;
     }
     hk_logline *line = &w->logs[w->nlogs];
-    memset(line, 0, sizeof *line);
     line->level = level;
     if (hk_bytes_set(&line->message, msg, msglen) != 0) { w->logs_dropped++; return 0; }
-    if (fields != NULL && hk_bytes_set(&line->fields, fields, flen) != 0) {
-        hk_bytes_free(&line->message);
-        w->logs_dropped++;
-        return 0;
+    if (fields != NULL) {
+        if (hk_bytes_set(&line->fields, fields, flen) != 0) { w->logs_dropped++; return 0; }
+    } else {
+        hk_bytes_free(&line->fields);
     }
     w->nlogs++;
     w->logbytes += msglen + flen;
