@@ -15,7 +15,7 @@ func eventJSON(_ payload: [String: Any]) throws -> [UInt8] {
     let event: [String: Any] = [
         "id": payload["id"] ?? "evt", "source": "passage", "type": payload["type"] ?? "",
         "status": (payload["data"] as? [String: Any])?["status"] ?? NSNull(),
-        "timestamp": payload["timestamp"] ?? NSNull(), "data": payload["data"] ?? [:], "payload": payload,
+        "timestamp": payload["timestamp"] ?? NSNull(), "data_path": ["data"], "payload": payload,
         "headers": ["content-type": "application/json"], "attempt": 1,
     ]
     return Array(try JSONSerialization.data(withJSONObject: event))

@@ -136,6 +136,17 @@ return function(index, mode, event_json)
   check_rule(file, rule)
   if mode == 2 then return describe(file, rule) end
   local event = decode(event_json)
+  -- The host sends data as a path into payload rather than a second copy of the same JSON.
+  local path = rawget(event, "data_path")
+  if path ~= nil then
+    local data = rawget(event, "payload")
+    for i = 1, #path do
+      if type(data) ~= "table" then data = nil break end
+      data = rawget(data, path[i])
+    end
+    event.data = data
+    event.data_path = nil
+  end
   if mode == 1 then
     local when = rawget(rule, "when")
     if when == nil then return "true" end

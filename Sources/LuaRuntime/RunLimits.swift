@@ -16,6 +16,12 @@ public struct RunLimits: Sendable, Equatable {
     /// SPEC's defaults: 10,000,000 instructions, 64 MiB, 30 s, 50 http calls.
     public static let defaults = RunLimits()
 
+    /// The wall time as messages write it: `30s`, or `200ms` when not whole seconds.
+    public var wallTimeText: String {
+        let ns = wallNanoseconds
+        return ns % 1_000_000_000 == 0 ? "\(ns / 1_000_000_000)s" : "\(ns / 1_000_000)ms"
+    }
+
     var wallNanoseconds: UInt64 {
         let (seconds, attoseconds) = wallTime.components
         guard seconds >= 0 else { return 1 }

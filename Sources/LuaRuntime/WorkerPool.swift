@@ -52,7 +52,11 @@ public final class WorkerPool: Sendable {
                     host: any HostCalls) async -> RunResult {
         let started = ContinuousClock.now
         let runDeadline = started + limits.wallTime
-        let stuckDeadline = started + limits.wallTime * 2
+        // A step is stuck once the run is past twice its wall time; a step that starts late (after
+        // a long wait for an answer) still gets one wall time of its own, since the hook ends it
+        // within that unless it is stuck in C.
+        let runStuckAt = started + limits.wallTime * 2
+        var stuckDeadline: ContinuousClock.Instant { max(runStuckAt, .now + limits.wallTime) }
         let slot = await acquire()
         var step = await slot.execute(until: stuckDeadline) {
             $0.start(rule: rule, mode: mode, eventJSON: eventJSON, limits: limits)
@@ -62,7 +66,7 @@ public final class WorkerPool: Sendable {
             case nil:
                 replace(slot)
                 return RunResult(outcome: .failed(RunFailure(
-                    message: "wall time limit of \(limits.wallTime) exceeded while inside a C function "
+                    message: "wall time limit of \(limits.wallTimeText) exceeded while inside a C function "
                         + "(e.g. a pathological pattern); its Lua worker was replaced",
                     limit: .wallTime)), duration: ContinuousClock.now - started)
             case let .finished(result)?:

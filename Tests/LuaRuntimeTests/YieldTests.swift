@@ -110,3 +110,20 @@ struct YieldTests {
         #expect(no.value == "false")
     }
 }
+
+@Suite("Event shape")
+struct EventShapeTests {
+    @Test("data_path makes event.data an element of event.payload")
+    func dataPath() throws {
+        let worker = try makeWorker([
+            rule("log.info(json.encode(event.data) .. ' ' .. tostring(event.data_path) .. ' ' .. tostring(event.data == event.payload.a.b))"),
+            rule("log.info(json.encode(event.data) .. ' ' .. tostring(event.data_path) .. ' ' .. tostring(event.data == event.payload))"),
+        ])
+        let result = worker.run(0, event: #"{"id":"e","payload":{"a":{"b":{"x":1}}},"data_path":["a","b"]}"#)
+        #expect(result.messages == [#"{"x":1} nil true"#])
+        let whole = worker.run(1, event: #"{"id":"e","payload":{"x":2},"data_path":[]}"#)
+        #expect(whole.messages == [#"{"x":2} nil true"#])
+        let missing = worker.run(1, event: #"{"id":"e","payload":{"x":2},"data_path":["nope","deeper"]}"#)
+        #expect(missing.messages == ["null nil false"])
+    }
+}

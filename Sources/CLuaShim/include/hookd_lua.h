@@ -71,7 +71,9 @@ size_t hk_worker_memory(hk_worker *w);
 
 /* ---- Runs ------------------------------------------------------------------------------------- */
 
-/* Starts a run of rule `rule` in `mode` with the event given as JSON (an object). */
+/* Starts a run of rule `rule` in `mode` with the event given as JSON (an object). When the object
+   has "data_path" (a list of keys), event.data is set to that element of event.payload instead of
+   being sent twice. */
 hk_step hk_run_start(hk_worker *w, int rule, hk_mode mode, const char *event_json, size_t len, hk_limits limits);
 
 /* Resumes a run that returned HK_STEP_HTTP, after hk_response_set or hk_response_set_error. */
