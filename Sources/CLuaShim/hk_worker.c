@@ -292,7 +292,7 @@ hk_worker *hk_worker_new(void) {
 void hk_worker_free(hk_worker *w) {
     if (w == NULL) return;
     lua_close(w->L);
-    for (size_t i = 0; i < w->nlogs; i++) {
+    for (size_t i = 0; i < w->caplogs; i++) {
         hk_bytes_free(&w->logs[i].message);
         hk_bytes_free(&w->logs[i].fields);
     }
