@@ -12,21 +12,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__GNUC__)
+/* GNU attributes, which both clang (SwiftPM's C compiler) and gcc understand. */
 #define HK_NORETURN __attribute__((noreturn))
 #define HK_NOINLINE __attribute__((noinline))
-#else
-#define HK_NORETURN
-#define HK_NOINLINE
-#endif
 
 typedef unsigned char uchar;
 
 const char hk_json_array_key = 0;
 
-/* What a byte means inside a JSON string, for both the decoder's scan and the encoder's:
-   plain bytes are copied in runs, the others need a look. */
-enum { B_PLAIN, B_QUOTE, B_CTRL, B_HIGH }; /* B_QUOTE is '"' or '\\' */
+/* What a byte means inside a JSON string, for the decoder's scan and the encoder's alike:
+   plain bytes are copied in runs, the others need a closer look. */
+enum { B_PLAIN, B_QUOTE, B_CTRL, B_HIGH }; /* B_QUOTE: '"' or '\\' */
 #define X16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
 static const uchar byte_class[256] = {
     X16(B_CTRL), X16(B_CTRL),
@@ -45,32 +41,23 @@ static size_t utf8_seq(const uchar *p, const uchar *end) {
     unsigned c = p[0], c1;
     size_t avail = (size_t)(end - p);
     if (c < 0x80) return 1;
-    if (c < 0xC2 || c > 0xF4 || avail < 2) return 0; /* C0/C1 only start overlongs */
+    if (c < 0xC2 || c > 0xF4 || avail < 2) return 0; /* C0 and C1 only start overlongs */
     c1 = p[1];
     if ((c1 & 0xC0) != 0x80) return 0;
     if (c < 0xE0) return 2;
     if (avail < 3 || (p[2] & 0xC0) != 0x80) return 0;
-    if (c < 0xF0) {
-        if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0)) return 0;
-        return 3;
-    }
+    if (c < 0xF0) return ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0)) ? 0 : 3;
     if (avail < 4 || (p[3] & 0xC0) != 0x80) return 0;
-    if ((c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 >= 0x90)) return 0;
-    return 4;
+    return ((c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 >= 0x90)) ? 0 : 4;
 }
 
 int hk_utf8_valid(const char *s, size_t len) {
-    const uchar *p = (const uchar *)s, *end = p + len;
-    while (p < end) {
-        /* Event text is mostly ASCII: skip it eight bytes at a time. */
-        while (end - p >= 8) {
-            uint64_t w;
-            memcpy(&w, p, 8);
-            if (w & UINT64_C(0x8080808080808080)) break;
-            p += 8;
-        }
+    const uchar *p = (const uchar *)s, *end;
+    if (len == 0) return 1; /* s may then be NULL, where even p + 0 is undefined */
+    for (end = p + len; p < end;) {
+        uint64_t w; /* event text is mostly ASCII: skip it eight bytes at a time */
+        while (end - p >= 8 && (memcpy(&w, p, 8), (w & UINT64_C(0x8080808080808080)) == 0)) p += 8;
         if (p == end) break;
-        if (*p < 0x80) { p++; continue; }
         size_t n = utf8_seq(p, end);
         if (n == 0) return 0;
         p += n;
@@ -84,13 +71,13 @@ int hk_json_isnull(lua_State *L, int idx) {
     return lua_type(L, idx) == LUA_TLIGHTUSERDATA && lua_touserdata(L, idx) == NULL;
 }
 
-/* Pushes the array metatable, creating and registering it on first use so that decode works
-   even if hk_json_open was never called. */
+/* Pushes the array metatable, creating and registering it on first use so that decode also
+   works in a state where hk_json_open never ran. */
 static void push_array_mt(lua_State *L) {
     if (lua_rawgetp(L, LUA_REGISTRYINDEX, &hk_json_array_key) != LUA_TNIL) return;
     lua_pop(L, 1);
     lua_createtable(L, 0, 1);
-    lua_pushliteral(L, "json.array"); /* hides and locks the metatable from rules */
+    lua_pushliteral(L, "json.array"); /* rules can then neither see nor replace it */
     lua_setfield(L, -2, "__metatable");
     lua_pushvalue(L, -1);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &hk_json_array_key);
@@ -101,8 +88,7 @@ static void push_array_mt(lua_State *L) {
 typedef struct {
     lua_State *L;
     const uchar *start, *p, *end;
-    int depth, maxdepth;
-    int mt; /* stack index of the array metatable, pushed once per decode */
+    int depth, maxdepth, mt; /* mt: stack index of the array metatable, pushed once */
 } Dec;
 
 static HK_NORETURN void dec_fail(const Dec *d, const uchar *at, const char *what) {
@@ -120,26 +106,25 @@ static int peek(const Dec *d) { return d->p < d->end ? *d->p : -1; }
 
 static void enter(Dec *d) {
     if (++d->depth > d->maxdepth) luaL_error(d->L, "JSON nesting deeper than %d", d->maxdepth);
-    luaL_checkstack(d->L, 4, "JSON nesting"); /* container, key, value, scratch */
+    luaL_checkstack(d->L, 4, "JSON nesting"); /* container, key, value, scratch userdata */
 }
 
 static long hex4(const uchar *p) {
     long v = 0;
     for (int i = 0; i < 4; i++) {
-        int c = p[i], x;
-        if (c >= '0' && c <= '9') x = c - '0';
-        else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') x = (c | 0x20) - 'a' + 10;
+        int c = p[i], lc = c | 0x20; /* lc: lower case, for letters only */
+        if (c >= '0' && c <= '9') v = v * 16 + (c - '0');
+        else if (lc >= 'a' && lc <= 'f') v = v * 16 + (lc - 'a' + 10);
         else return -1;
-        v = v * 16 + x;
     }
     return v;
 }
 
 static char *put_utf8(char *o, unsigned long cp) {
     if (cp < 0x80) { *o++ = (char)cp; return o; }
-    if (cp < 0x800) { *o++ = (char)(0xC0 | cp >> 6); }
+    if (cp < 0x800) *o++ = (char)(0xC0 | cp >> 6);
     else {
-        if (cp < 0x10000) { *o++ = (char)(0xE0 | cp >> 12); }
+        if (cp < 0x10000) *o++ = (char)(0xE0 | cp >> 12);
         else { *o++ = (char)(0xF0 | cp >> 18); *o++ = (char)(0x80 | (cp >> 12 & 0x3F)); }
         *o++ = (char)(0x80 | (cp >> 6 & 0x3F));
     }
@@ -147,22 +132,20 @@ static char *put_utf8(char *o, unsigned long cp) {
     return o;
 }
 
-/* Pushes the string body [p, end) that the scan found to hold escapes. Every escape is at least
-   as long as what it stands for, so the output fits in end - p bytes. Kept out of line so its
+/* Pushes the string body [p, end) that the scan found to hold escapes. No escape is shorter
+   than what it stands for, so the output fits in end - p bytes. Kept out of line so that its
    scratch array does not grow the frames of the recursive parser. */
 static HK_NOINLINE void push_unescaped(Dec *d, const uchar *p, const uchar *end) {
     char tmp[256], *out = tmp, *o;
-    size_t cap = (size_t)(end - p);
-    if (cap > sizeof tmp) out = lua_newuserdatauv(d->L, cap, 0);
-    o = out;
+    if ((size_t)(end - p) > sizeof tmp) out = lua_newuserdatauv(d->L, (size_t)(end - p), 0);
     tmp[0] = '\0'; /* only to calm gcc's -Wmaybe-uninitialized */
-    while (p < end) {
+    for (o = out; p < end; p += 2) {
         const uchar *bs = memchr(p, '\\', (size_t)(end - p));
         if (!bs) bs = end;
         memcpy(o, p, (size_t)(bs - p));
         o += bs - p;
         if ((p = bs) == end) break;
-        switch (p[1]) { /* the scan already checked that p[1] is a valid escape letter */
+        switch (p[1]) { /* the scan has checked that p[1] is a valid escape letter */
         case 'b': *o++ = '\b'; break;
         case 'f': *o++ = '\f'; break;
         case 'n': *o++ = '\n'; break;
@@ -179,12 +162,11 @@ static HK_NOINLINE void push_unescaped(Dec *d, const uchar *p, const uchar *end)
                 p += 6;
             }
             o = put_utf8(o, (unsigned long)cp);
-            p += 4; /* plus the 2 below */
+            p += 4; /* the loop adds the other 2 */
             break;
         }
-        default: *o++ = (char)p[1]; break; /* '"', '\\', '/' */
+        default: *o++ = (char)p[1]; break; /* '"', '\\' or '/' */
         }
-        p += 2;
     }
     lua_pushlstring(d->L, out, (size_t)(o - out));
     if (out != tmp) lua_remove(d->L, -2);
@@ -201,7 +183,7 @@ static void parse_string(Dec *d) {
         if (*p == '"') break;
         if (*p == '\\') {
             if (end - p < 2) dec_fail(d, end, "unterminated string");
-            if (!strchr("\"\\/bfnrtu", p[1]) || p[1] == 0) dec_fail(d, p, "invalid escape");
+            if (p[1] == 0 || !strchr("\"\\/bfnrtu", p[1])) dec_fail(d, p, "invalid escape");
             escaped = 1;
             p += 2;
         } else if (*p < 0x20) {
@@ -220,13 +202,12 @@ static void parse_string(Dec *d) {
 static HK_NOINLINE void push_float(Dec *d, const uchar *s, const uchar *e) {
     char tmp[64], *buf = tmp, *dot;
     size_t n = (size_t)(e - s);
-    double v;
     if (n >= sizeof tmp) buf = lua_newuserdatauv(d->L, n + 1, 0); /* strtod needs a NUL */
     memcpy(buf, s, n);
     buf[n] = '\0';
-    /* strtod follows the C locale's radix character; the text was validated as JSON already. */
+    /* strtod follows the C locale's radix character; the text is already known to be JSON. */
     if ((dot = memchr(buf, '.', n)) != NULL) *dot = lua_getlocaledecpoint();
-    v = strtod(buf, NULL);
+    double v = strtod(buf, NULL);
     if (buf != tmp) lua_pop(d->L, 1);
     /* Refused rather than decoded as inf, which encode could not write back. */
     if (isinf(v)) dec_fail(d, s, "number out of range");
@@ -242,7 +223,7 @@ static void parse_number(Dec *d) {
     if (*p == '-') { neg = 1; p++; }
     if (p < end && *p == '0') { p++; ndig = 1; }
     else if (p < end && *p >= '1' && *p <= '9') {
-        /* 19 digits never overflow uint64_t; longer integers become floats anyway. */
+        /* 19 digits cannot overflow uint64_t; longer integers become floats anyway. */
         for (; p < end && IS_DIGIT(*p); p++, ndig++)
             if (ndig < 19) u = u * 10 + (uint64_t)(*p - '0');
     } else dec_fail(d, p, "invalid number");
@@ -267,36 +248,79 @@ static void parse_number(Dec *d) {
 
 static void parse_value(Dec *d);
 
+/* After an element or member: consumes the separator; returns 1 when the container ended. */
+static int next_or_close(Dec *d, int close, const char *msg) {
+    d->p = skip_ws(d->p, d->end);
+    int c = peek(d);
+    if (c != ',' && c != close) dec_fail(d, d->p, msg);
+    d->p++;
+    return c == close;
+}
+
+/* Containers are built after their first elements are parsed: up to this many elements wait on
+   the stack, so the table is created at its final size instead of growing (and rehashing) as it
+   fills. Larger containers get the staged elements, then grow as usual. */
+#define HK_STAGE 16
+
+/* Moves the `n` values staged above `table` into it as t[first..first+n-1]. */
+static void flush_array(lua_State *L, int table, lua_Integer first, int n) {
+    for (int i = 0; i < n; i++) {
+        lua_pushvalue(L, table + 1 + i);
+        lua_rawseti(L, table, first + i);
+    }
+    lua_settop(L, table);
+}
+
 static void parse_array(Dec *d) {
     lua_State *L = d->L;
     lua_Integer n = 0;
+    int staged = 0, table = 0, base;
     enter(d);
-    d->p++;
-    lua_createtable(L, 0, 0);
-    d->p = skip_ws(d->p, d->end);
+    base = lua_gettop(L);
+    d->p = skip_ws(d->p + 1, d->end);
     if (peek(d) == ']') d->p++;
-    else for (;;) {
+    else do {
+        luaL_checkstack(L, 1, "JSON array");
         parse_value(d);
-        lua_rawseti(L, -2, ++n);
-        d->p = skip_ws(d->p, d->end);
-        int c = peek(d);
-        if (c != ',' && c != ']') dec_fail(d, d->p, "expected ',' or ']'");
-        d->p++;
-        if (c == ']') break;
+        n++;
+        if (table) {
+            lua_rawseti(L, table, n);
+        } else if (++staged == HK_STAGE) {
+            lua_createtable(L, 2 * HK_STAGE, 0);
+            lua_insert(L, base + 1);
+            table = base + 1;
+            flush_array(L, table, 1, staged);
+        }
+    } while (!next_or_close(d, ']', "expected ',' or ']'"));
+    if (!table) {
+        lua_createtable(L, staged, 0);
+        lua_insert(L, base + 1);
+        flush_array(L, base + 1, 1, staged);
     }
     lua_pushvalue(L, d->mt);
     lua_setmetatable(L, -2);
     d->depth--;
 }
 
+/* Moves the `pairs` key/value pairs staged above `table` into it, in order (the last key wins). */
+static void flush_object(lua_State *L, int table, int pairs) {
+    for (int i = 0; i < pairs; i++) {
+        lua_pushvalue(L, table + 1 + 2 * i);
+        lua_pushvalue(L, table + 2 + 2 * i);
+        lua_rawset(L, table);
+    }
+    lua_settop(L, table);
+}
+
 static void parse_object(Dec *d) {
     lua_State *L = d->L;
+    int staged = 0, table = 0, base;
     enter(d);
-    d->p++;
-    lua_createtable(L, 0, 0);
-    d->p = skip_ws(d->p, d->end);
+    base = lua_gettop(L);
+    d->p = skip_ws(d->p + 1, d->end);
     if (peek(d) == '}') d->p++;
-    else for (;;) {
+    else do {
+        luaL_checkstack(L, 2, "JSON object");
         d->p = skip_ws(d->p, d->end);
         if (peek(d) != '"') dec_fail(d, d->p, "expected a string key");
         parse_string(d);
@@ -304,12 +328,19 @@ static void parse_object(Dec *d) {
         if (peek(d) != ':') dec_fail(d, d->p, "expected ':'");
         d->p++;
         parse_value(d);
-        lua_rawset(L, -3); /* a duplicate key overwrites: last wins */
-        d->p = skip_ws(d->p, d->end);
-        int c = peek(d);
-        if (c != ',' && c != '}') dec_fail(d, d->p, "expected ',' or '}'");
-        d->p++;
-        if (c == '}') break;
+        if (table) {
+            lua_rawset(L, table); /* a duplicate key overwrites: the last one wins */
+        } else if (++staged == HK_STAGE) {
+            lua_createtable(L, 0, 2 * HK_STAGE);
+            lua_insert(L, base + 1);
+            table = base + 1;
+            flush_object(L, table, staged);
+        }
+    } while (!next_or_close(d, '}', "expected ',' or '}'"));
+    if (!table) {
+        lua_createtable(L, 0, staged);
+        lua_insert(L, base + 1);
+        flush_object(L, base + 1, staged);
     }
     d->depth--;
 }
@@ -337,16 +368,11 @@ static void parse_value(Dec *d) {
 }
 
 void hk_json_decode(lua_State *L, const char *s, size_t len, int maxdepth) {
-    Dec d;
     if (len == 0) luaL_error(L, "invalid JSON: empty input");
     luaL_checkstack(L, 4, "JSON decode");
     push_array_mt(L);
-    d.L = L;
-    d.start = d.p = (const uchar *)s;
-    d.end = d.start + len;
-    d.depth = 0;
-    d.maxdepth = maxdepth;
-    d.mt = lua_gettop(L);
+    Dec d = {L, (const uchar *)s, (const uchar *)s, (const uchar *)s + len, 0, maxdepth,
+             lua_gettop(L)};
     parse_value(&d);
     d.p = skip_ws(d.p, d.end);
     if (d.p != d.end) dec_fail(&d, d.p, "unexpected data after the value");
@@ -357,17 +383,16 @@ void hk_json_decode(lua_State *L, const char *s, size_t len, int maxdepth) {
 
 typedef struct {
     lua_State *L;
-    char *b; /* contents of the userdata at stack index buf */
+    char *b; /* the bytes of the userdata at stack index buf */
     size_t n, cap;
-    int buf, mt; /* stack indexes of the output buffer and of the array metatable (or nil) */
-    int depth, maxdepth;
+    int buf, mt, depth, maxdepth; /* mt: stack index of the array metatable (or nil) */
 } Enc;
 
-/* Replaces the buffer with a bigger userdata; on a memory error the old one is still intact
-   and anchored, and the stack slot taken by the new one is covered by the caller's checkstack. */
+/* Moves the output into a bigger userdata. On a memory error the old one is still intact and
+   anchored; the new one's stack slot is covered by the caller's luaL_checkstack. */
 static HK_NOINLINE void enc_grow(Enc *e, size_t need) {
     size_t cap = e->cap * 2;
-    if (need > (((size_t)-1) >> 2) - e->n) luaL_error(e->L, "JSON text too large");
+    if (need > ((size_t)-1 >> 2) - e->n) luaL_error(e->L, "JSON text too large");
     if (cap < e->n + need) cap = e->n + need;
     char *nb = lua_newuserdatauv(e->L, cap, 0);
     memcpy(nb, e->b, e->n);
@@ -402,24 +427,21 @@ static void enc_string(Enc *e, const char *s, size_t len) {
         }
         put(e, run, (size_t)(p - run));
         if (p == end) break;
-        char esc[6] = {'\\', (char)*p, '0', '0', 0, 0};
-        size_t k = 2;
-        switch (*p) {
-        case '"': case '\\': break;
-        case '\b': esc[1] = 'b'; break;
-        case '\f': esc[1] = 'f'; break;
-        case '\n': esc[1] = 'n'; break;
-        case '\r': esc[1] = 'r'; break;
-        case '\t': esc[1] = 't'; break;
-        default: esc[1] = 'u'; esc[4] = hex[*p >> 4]; esc[5] = hex[*p & 15]; k = 6; break;
+        char esc[6] = {'\\', (char)*p, '0', '0', hex[*p >> 4], hex[*p & 15]};
+        switch (*p++) {
+        case '"': case '\\': put(e, esc, 2); break;
+        case '\b': put(e, "\\b", 2); break;
+        case '\f': put(e, "\\f", 2); break;
+        case '\n': put(e, "\\n", 2); break;
+        case '\r': put(e, "\\r", 2); break;
+        case '\t': put(e, "\\t", 2); break;
+        default: esc[1] = 'u'; put(e, esc, 6); break;
         }
-        put(e, esc, k);
-        p++;
     }
     put_char(e, '"');
 }
 
-/* Same digits as LUA_INTEGER_FMT, without printf's cost. */
+/* The digits LUA_INTEGER_FMT would print, without printf's cost. */
 static void enc_integer(Enc *e, lua_Integer i) {
     char tmp[24], *q = tmp + sizeof tmp;
     uint64_t u = i < 0 ? 0u - (uint64_t)i : (uint64_t)i;
@@ -429,15 +451,13 @@ static void enc_integer(Enc *e, lua_Integer i) {
 }
 
 static void enc_float(Enc *e, double v) {
-    char tmp[48];
-    int n = 0, prec;
+    char tmp[48], dp = lua_getlocaledecpoint();
+    int n = 0;
     if (isnan(v) || isinf(v)) luaL_error(e->L, "cannot encode NaN or infinity");
-    /* The shortest precision that reads back as the same double. */
-    for (prec = 15; prec <= 17; prec++) {
+    for (int prec = 15; prec <= 17; prec++) { /* the shortest that reads back the same */
         n = snprintf(tmp, sizeof tmp - 2, "%.*g", prec, v);
         if (strtod(tmp, NULL) == v) break;
     }
-    char dp = lua_getlocaledecpoint();
     for (int i = 0; dp != '.' && i < n; i++)
         if (tmp[i] == dp) tmp[i] = '.';
     if (!memchr(tmp, '.', (size_t)n) && !memchr(tmp, 'e', (size_t)n)) {
@@ -465,36 +485,31 @@ static HK_NORETURN void bad_keys(lua_State *L) {
     abort(); /* not reached */
 }
 
-/* For a table whose first key is not a string: its length if its keys are exactly 1..n. */
+/* For a table whose first key is not a string: its length, if its keys are exactly 1..n. */
 static lua_Integer sequence_length(Enc *e, int t) {
-    lua_State *L = e->L;
-    lua_Integer count = 0, max = 0;
-    lua_pushnil(L);
-    while (lua_next(L, t)) {
-        lua_Integer k;
-        if (!lua_isinteger(L, -2) || (k = lua_tointeger(L, -2)) < 1) bad_keys(L);
+    lua_Integer count = 0, max = 0, k;
+    lua_pushnil(e->L);
+    while (lua_next(e->L, t)) {
+        if (!lua_isinteger(e->L, -2) || (k = lua_tointeger(e->L, -2)) < 1) bad_keys(e->L);
         if (k > max) max = k;
         count++;
-        lua_pop(L, 1);
+        lua_pop(e->L, 1);
     }
-    if (count != max) bad_keys(L); /* distinct keys >= 1 with count == max are 1..max */
+    if (count != max) bad_keys(e->L); /* distinct keys >= 1, as many as the largest: 1..max */
     return count;
 }
 
 static void enc_object(Enc *e, int t) {
     lua_State *L = e->L;
-    int first = 1;
     put_char(e, '{');
     lua_pushnil(L);
-    while (lua_next(L, t)) {
+    for (int first = 1; lua_next(L, t); first = 0) {
         size_t len;
-        const char *k;
-        /* Checked before lua_tolstring, which would turn a number key into a string and
-           break lua_next. */
+        /* Checked before lua_tolstring, which would turn a number key into a string in place
+           and derail lua_next. */
         if (lua_type(L, -2) != LUA_TSTRING) bad_keys(L);
         if (!first) put_char(e, ',');
-        first = 0;
-        k = lua_tolstring(L, -2, &len);
+        const char *k = lua_tolstring(L, -2, &len);
         enc_string(e, k, len);
         put_char(e, ':');
         enc_value(e, lua_gettop(L));
@@ -512,9 +527,9 @@ static int has_array_mt(Enc *e, int t) {
 
 static void enc_table(Enc *e, int t) {
     lua_State *L = e->L;
-    /* The depth limit is also what stops a cyclic table. */
+    /* The depth limit is also what stops a table that contains itself. */
     if (++e->depth > e->maxdepth) luaL_error(L, "JSON nesting deeper than %d", e->maxdepth);
-    luaL_checkstack(L, 4, "JSON nesting"); /* key, value, metatable or buffer growth */
+    luaL_checkstack(L, 4, "JSON nesting"); /* key, value, and a metatable or a new buffer */
     if (has_array_mt(e, t)) {
         enc_array(e, t, (lua_Integer)lua_rawlen(L, t));
     } else {
@@ -532,22 +547,16 @@ static void enc_table(Enc *e, int t) {
 
 static void enc_value(Enc *e, int idx) {
     lua_State *L = e->L;
+    size_t len;
+    const char *s;
     switch (lua_type(L, idx)) {
     case LUA_TNIL: put(e, "null", 4); break;
-    case LUA_TBOOLEAN:
-        if (lua_toboolean(L, idx)) put(e, "true", 4);
-        else put(e, "false", 5);
-        break;
+    case LUA_TBOOLEAN: lua_toboolean(L, idx) ? put(e, "true", 4) : put(e, "false", 5); break;
     case LUA_TNUMBER:
         if (lua_isinteger(L, idx)) enc_integer(e, lua_tointeger(L, idx));
         else enc_float(e, (double)lua_tonumber(L, idx));
         break;
-    case LUA_TSTRING: {
-        size_t len;
-        const char *s = lua_tolstring(L, idx, &len);
-        enc_string(e, s, len);
-        break;
-    }
+    case LUA_TSTRING: s = lua_tolstring(L, idx, &len); enc_string(e, s, len); break;
     case LUA_TTABLE: enc_table(e, idx); break;
     case LUA_TLIGHTUSERDATA:
         if (lua_touserdata(L, idx) == NULL) { put(e, "null", 4); break; }
@@ -558,14 +567,9 @@ static void enc_value(Enc *e, int idx) {
 }
 
 void hk_json_encode(lua_State *L, int idx, int maxdepth) {
-    Enc e;
+    Enc e = {L, NULL, 0, 256, 0, 0, 0, maxdepth};
     idx = lua_absindex(L, idx);
     luaL_checkstack(L, 4, "JSON encode");
-    e.L = L;
-    e.n = 0;
-    e.cap = 256;
-    e.depth = 0;
-    e.maxdepth = maxdepth;
     e.b = lua_newuserdatauv(L, e.cap, 0);
     e.buf = lua_gettop(L);
     lua_rawgetp(L, LUA_REGISTRYINDEX, &hk_json_array_key);
@@ -586,9 +590,8 @@ static int l_encode(lua_State *L) {
 
 static int l_decode(lua_State *L) {
     size_t len;
-    const char *s;
     luaL_checktype(L, 1, LUA_TSTRING); /* no silent number-to-string conversion */
-    s = lua_tolstring(L, 1, &len);
+    const char *s = lua_tolstring(L, 1, &len);
     hk_json_decode(L, s, len, HK_JSON_MAX_DEPTH);
     return 1;
 }
