@@ -31,7 +31,7 @@ struct MemoryFailureTests {
         #expect(full.outcome == .skipped(reason: "done helper"), "\(full.outcome)")
         var failed = 0
         var succeeded = 0
-        for cap in stride(from: 1, through: 40_000, by: 7) {
+        for cap in stride(from: 1, through: 24_000, by: 3) {
             let result = worker.run(event: #"{"id":"e","data":{"x":[1,2,3]}}"#,
                                     limits: RunLimits(instructions: 1_000_000, memory: UInt64(cap), wallTime: .seconds(5)))
             switch result.outcome {
