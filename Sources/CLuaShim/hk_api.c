@@ -197,7 +197,7 @@ static int http_continue(lua_State *L, int status, lua_KContext ctx);
 
 /* Takes opts at index `opts` (method, url, headers, body, json, timeout), stores the request in the
    worker and yields it to Swift. */
-static int http_yield(lua_State *L, const char *method, int opts) {
+static int http_yield(lua_State *L, const char *method, int opts, int url_idx) {
     hk_worker *w = hk_worker_of(L);
     if (!w->http_allowed)
         return luaL_error(L, "http calls are not allowed here (only in handle, not in when or at a file's top level)");
@@ -207,9 +207,13 @@ static int http_yield(lua_State *L, const char *method, int opts) {
         w->limit = HK_LIMIT_HTTP_CALLS;
         return hk_terminate(L);
     }
-    if (lua_getfield(L, opts, "url") != LUA_TSTRING) return luaL_error(L, "http: 'url' must be a string");
-    copy_string_field(L, &w->req_url, -1);
-    lua_pop(L, 1);
+    if (url_idx != 0) {
+        copy_string_field(L, &w->req_url, url_idx);
+    } else {
+        if (lua_getfield(L, opts, "url") != LUA_TSTRING) return luaL_error(L, "http: 'url' must be a string");
+        copy_string_field(L, &w->req_url, -1);
+        lua_pop(L, 1);
+    }
 
     char upper[16];
     if (method == NULL) {
@@ -304,7 +308,7 @@ static int http_continue(lua_State *L, int status, lua_KContext ctx) {
 
 static int http_request(lua_State *L) {
     luaL_checktype(L, 1, LUA_TTABLE);
-    return http_yield(L, NULL, 1);
+    return http_yield(L, NULL, 1, 0);
 }
 
 /* http.get(url, opts) and friends: the method is the closure's upvalue. */
@@ -317,18 +321,8 @@ static int http_shorthand(lua_State *L) {
     } else {
         luaL_checktype(L, 2, LUA_TTABLE);
         lua_settop(L, 2);
-        /* Copy opts so that setting url does not touch the rule's own table. */
-        lua_newtable(L);
-        lua_pushnil(L);
-        while (lua_next(L, 2)) {
-            lua_pushvalue(L, -2);
-            lua_insert(L, -2);
-            lua_rawset(L, 3);
-        }
     }
-    lua_pushvalue(L, 1);
-    lua_setfield(L, -2, "url");
-    return http_yield(L, method, lua_gettop(L));
+    return http_yield(L, method, 2, 1);
 }
 
 /* ---- Opening ------------------------------------------------------------------------------ */

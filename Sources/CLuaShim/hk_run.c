@@ -74,8 +74,16 @@ typedef struct start_args {
 static int prepare_protected(lua_State *L) {
     start_args *a = lua_touserdata(L, 1);
     lua_settop(L, 0);
-    a->co = lua_newthread(L);
-    lua_rawsetp(L, LUA_REGISTRYINDEX, &hk_thread_key);
+    /* The coroutine of the last run is reused when that run ended normally (its stack is empty
+       again); after an error or a limit it was discarded. */
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &hk_thread_key) == LUA_TTHREAD) {
+        a->co = lua_tothread(L, -1);
+        lua_pop(L, 1);
+    } else {
+        lua_pop(L, 1);
+        a->co = lua_newthread(L);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, &hk_thread_key);
+    }
     lua_rawgetp(L, LUA_REGISTRYINDEX, &hk_runner_key);
     lua_pushinteger(L, a->rule + 1);
     lua_pushinteger(L, a->mode);
@@ -233,6 +241,10 @@ static int collect_protected(lua_State *L) {
 
 static int release_protected(lua_State *L) {
     hk_worker *w = lua_touserdata(L, 1);
+    if (lua_status(w->co) == LUA_OK && w->limit == HK_LIMIT_NONE && !w->skipped) {
+        lua_settop(w->co, 0);
+        return 0;
+    }
     lua_pushnil(L);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &hk_thread_key);
     if (w->limit != HK_LIMIT_NONE) lua_gc(L, LUA_GCCOLLECT, 0);
