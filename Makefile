@@ -23,6 +23,7 @@ run: build
 
 test: test-deps
 	$(SWIFT) build --build-tests
+	$(SWIFT) build --product hookd
 	$(SWIFT) test --skip-build
 
 # Benchmarks (release build); figures in README.md.

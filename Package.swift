@@ -43,5 +43,7 @@ let package = Package(
         ),
         .testTarget(name: "LuaRuntimeTests", dependencies: ["LuaRuntime", "CLuaShim"]),
         .testTarget(name: "HookdCoreTests", dependencies: ["HookdCore", "LuaRuntime"]),
+        // Runs the built hookd binary (make test builds it first).
+        .testTarget(name: "EndToEndTests"),
     ]
 )
