@@ -12,10 +12,10 @@ struct Hookd: AsyncParsableCommand {
             durably before answering 200, and runs the Lua rules in rules/ that match each event's \
             source, type and status.
 
-            Built so far: the sandboxed Lua runtime that runs rules (limits on instructions, memory, \
-            wall time and http calls; JSON in and out; a watchdog for rules stuck in C). The commands \
-            of SPEC §6 (serve, check, dry-run, send, events) land next; see README.md.
+            Built so far: the sandboxed Lua runtime that runs rules, the configuration (hookd.yaml) \
+            and `hookd check`. serve, dry-run, send and events land next; see README.md.
             """,
-        version: HookdVersion.current
+        version: HookdVersion.current,
+        subcommands: [Check.self]
     )
 }
