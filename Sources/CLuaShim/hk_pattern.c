@@ -595,8 +595,9 @@ int hk_str_gmatch(lua_State *L) {
 
 /* ---- gsub -------------------------------------------------------------------------------- */
 
+/* Per-match costs are charged by the matcher; copying adds its length. */
 static void append(Matcher *m, luaL_Buffer *b, const char *s, size_t len) {
-    charge_bytes(m, len);
+    charge(m, len / BYTES_PER_STEP);
     luaL_addlstring(b, s, len);
 }
 
