@@ -4,12 +4,14 @@
  *
  * Why: Lua's own matcher runs entirely in C, where the count hook never fires, and a
  * backtracking pattern such as "a-a-a-b" over a few KB of attacker-supplied text runs for
- * minutes. This matcher counts its steps (one per character test, per call of match(), per
- * backtracking alternative; one per 16 bytes of bulk scanning and copying) and passes them to
- * hk_budget_charge every HK_PATTERN_CHARGE_EVERY steps, which ends the run once it is spent.
+ * minutes. This matcher counts its steps and passes them to hk_budget_charge every
+ * HK_PATTERN_CHARGE_EVERY steps, which ends the run once it is spent. Cost model: one step per
+ * call of match() and per backtracking alternative; per character test one step, plus one per
+ * 8 characters of a "[set]"; one per 16 bytes of bulk work (memchr and memcmp scans, the
+ * pattern and replacement string of each call, text copied into gsub's result).
  *
  * hk_budget_charge may longjmp, so all matcher state lives on the C stack (Matcher) or in Lua
- * values (gmatch's upvalues, gsub's luaL_Buffer); nothing is malloc'd.
+ * values (gmatch's state userdata, gsub's luaL_Buffer); nothing is malloc'd.
  *
  * Compatibility with Lua 5.4.4 includes its lazy errors: a malformed item raises only when the
  * matcher reaches it, so the same call may raise on one subject and not on another. Nesting is
@@ -19,16 +21,26 @@
  */
 #include "hk_internal.h"
 
-#include <ctype.h>
 #include <string.h>
 
 #define MAX_CAPTURES 32   /* LUA_MAXCAPTURES of lstrlib */
 #define MAX_DEPTH 200     /* MAXCCALLS of lstrlib: nested match() calls allowed */
 #define BYTES_PER_STEP 16 /* bulk work (memchr, memcmp, copying) costs one step per 16 bytes */
+#define SET_CHARS_PER_STEP 8 /* a test against "[set]" walks the set: one step per 8 chars */
 #define CAP_OPEN (-1)     /* capture length while the capture is still open */
 #define CAP_POSITION (-2) /* capture length of a position capture "()" */
 #define ESC '%'
 #define UC(c) ((unsigned char)(c))
+
+/* The per-character helpers must inline into the matching loops (plain "inline" is not always
+   enough for that); OUTLINE keeps a rare path from bloating a hot loop. */
+#if defined(__GNUC__) || defined(__clang__)
+#define HOT static inline __attribute__((always_inline))
+#define OUTLINE static __attribute__((noinline))
+#else
+#define HOT static inline
+#define OUTLINE static
+#endif
 
 typedef struct {
     const char *init; /* where the capture starts */
@@ -46,9 +58,11 @@ typedef struct {
 } Matcher;
 
 /* What must match at s for match(s, q) to get past q's first item: a plain character (ch >= 0)
-   or a class / set [p, ep), with no suffix that allows zero occurrences. */
+   or a class / set [p, ep), with no suffix that allows zero occurrences. search() finds the
+   whole pattern's lead when first needed and keeps it across calls (state). */
+enum { LEAD_UNKNOWN, LEAD_NONE, LEAD_SOME };
 typedef struct {
-    int ch;
+    int state, ch;
     const char *p, *ep;
 } Lead;
 
@@ -56,8 +70,10 @@ static const char *match(Matcher *m, const char *s, const char *p);
 
 /* ---- Budget -------------------------------------------------------------------------------- */
 
+/* Charges the steps gathered so far; each call of the API also ends with this. */
 static void settle(Matcher *m) {
     size_t n = m->steps;
+    if (n == 0) return;
     m->steps = 0; /* first: hk_budget_charge may not return */
     hk_budget_charge(m->L, n);
 }
@@ -71,10 +87,7 @@ static inline void charge_bytes(Matcher *m, size_t nbytes) {
     charge(m, 1 + nbytes / BYTES_PER_STEP);
 }
 
-static void settle_rest(Matcher *m) {
-    if (m->steps > 0) settle(m);
-}
-
+/* Each call pays for its pattern, which it may scan (and so parse) whole. */
 static void matcher_init(Matcher *m, lua_State *L, const char *s, size_t ls, const char *p,
                          size_t lp) {
     m->L = L;
@@ -83,13 +96,13 @@ static void matcher_init(Matcher *m, lua_State *L, const char *s, size_t ls, con
     m->p_end = p + lp;
     m->depth = MAX_DEPTH;
     m->level = 0;
-    m->steps = 0;
+    m->steps = 1 + lp / BYTES_PER_STEP;
 }
 
 /* ---- Single-character classes ---------------------------------------------------------------- */
 
 /* End of the single-character class at p ("x", "%x" or "[set]"), where a suffix may follow. */
-static const char *item_end(Matcher *m, const char *p) {
+HOT const char *item_end(Matcher *m, const char *p) {
     const char *pe = m->p_end;
     char c = *p++;
     if (c == ESC) {
@@ -108,29 +121,42 @@ static const char *item_end(Matcher *m, const char *p) {
     return p;
 }
 
+/* Classes of the C locale, the one the daemon runs in (it never calls setlocale, and rules
+   cannot), spelled out: no call per character, and the same answer in any environment. */
+#define IN_RANGE(c, lo, n) ((unsigned)(c) - (unsigned)(lo) < (unsigned)(n))
+#define IS_ALPHA(c) IN_RANGE((c) | 0x20, 'a', 26)
+#define IS_DIGIT(c) IN_RANGE(c, '0', 10)
+#define IS_GRAPH(c) IN_RANGE(c, 0x21, 94)
+
 /* Does c belong to %cl? Letters name classes (upper case: the complement); anything else
-   stands for itself. Uses <ctype.h>, as lstrlib does, so both agree in any locale. */
-static int class_has(int c, int cl) {
+   stands for itself. */
+HOT int class_has(int c, int cl) {
     int r;
     switch (cl | 0x20) { /* maps only 'A'..'Z' onto 'a'..'z' */
-    case 'a': r = isalpha(c); break;
-    case 'c': r = iscntrl(c); break;
-    case 'd': r = isdigit(c); break;
-    case 'g': r = isgraph(c); break;
-    case 'l': r = islower(c); break;
-    case 'p': r = ispunct(c); break;
-    case 's': r = isspace(c); break;
-    case 'u': r = isupper(c); break;
-    case 'w': r = isalnum(c); break;
-    case 'x': r = isxdigit(c); break;
+    case 'a': r = IS_ALPHA(c); break;
+    case 'c': r = c < 0x20 || c == 0x7f; break;
+    case 'd': r = IS_DIGIT(c); break;
+    case 'g': r = IS_GRAPH(c); break;
+    case 'l': r = IN_RANGE(c, 'a', 26); break;
+    case 'p': r = IS_GRAPH(c) && !IS_ALPHA(c) && !IS_DIGIT(c); break;
+    case 's': r = c == ' ' || IN_RANGE(c, '\t', 5); break;
+    case 'u': r = IN_RANGE(c, 'A', 26); break;
+    case 'w': r = IS_ALPHA(c) || IS_DIGIT(c); break;
+    case 'x': r = IS_DIGIT(c) || IN_RANGE(c | 0x20, 'a', 6); break;
     case 'z': r = (c == 0); break; /* deprecated, but 5.4.4 still accepts it */
     default: return cl == c;
     }
-    return (cl & 0x20) ? r != 0 : r == 0;
+    return (cl & 0x20) ? r : !r;
+}
+
+/* Out of line for set_has: inlined there, clang computes every class of c before walking
+   the set, which is most of the cost of a set without classes. */
+OUTLINE int set_class_has(int c, int cl) {
+    return class_has(c, cl);
 }
 
 /* Does c belong to the set [p, ec], p at '[' and ec at its closing ']'? */
-static int set_has(int c, const char *p, const char *ec) {
+HOT int set_has(int c, const char *p, const char *ec) {
     int in = 1;
     if (p[1] == '^') {
         in = 0;
@@ -139,7 +165,7 @@ static int set_has(int c, const char *p, const char *ec) {
     while (++p < ec) {
         if (*p == ESC) {
             p++;
-            if (class_has(c, UC(*p))) return in;
+            if (set_class_has(c, UC(*p))) return in;
         } else if (p[1] == '-' && p + 2 < ec) { /* a range; a trailing '-' is literal */
             if (UC(p[0]) <= c && c <= UC(p[2])) return in;
             p += 2;
@@ -150,13 +176,18 @@ static int set_has(int c, const char *p, const char *ec) {
     return !in;
 }
 
-static inline int item_has(int c, const char *p, const char *ep) {
+HOT int item_has(int c, const char *p, const char *ep) {
     switch (*p) {
     case '.': return 1;
     case ESC: return class_has(c, UC(p[1]));
     case '[': return set_has(c, p, ep - 1);
     default: return UC(*p) == c;
     }
+}
+
+/* Steps per test of the item [p, ep): parsing and walking a set costs its length. */
+HOT size_t item_cost(const char *p, const char *ep) {
+    return 1 + (size_t)(ep - p) / SET_CHARS_PER_STEP;
 }
 
 /* How many characters from s on match the item [p, ep). */
@@ -178,7 +209,7 @@ static size_t run_length(Matcher *m, const char *s, const char *p, const char *e
         break;
     }
     }
-    charge(m, n + 1);
+    charge(m, (n + 1) * item_cost(p, ep));
     return n;
 }
 
@@ -208,6 +239,7 @@ static inline int lead_ok(const Lead *ld, const char *s, const char *end) {
     return ld->ch >= 0 ? UC(*s) == ld->ch : item_has(UC(*s), ld->p, ld->ep);
 }
 
+/* 5.4 makes at least one nested match() call where this is used; it would raise there. */
 static void check_depth(Matcher *m) {
     if (m->depth == 0) luaL_error(m->L, "pattern too complex");
 }
@@ -222,14 +254,15 @@ static const char *repeat_max(Matcher *m, const char *s, const char *p, const ch
     size_t i = 1 + run_length(m, s + 1, p, ep);
     Lead ld;
     int has_lead;
-    check_depth(m); /* 5.4 always makes at least one call; it would raise there */
+    check_depth(m);
+    if (q == m->p_end) return s + i; /* the first call would match at once */
     has_lead = get_lead(m, q, &ld);
     for (;; i--) {
         if (!has_lead || lead_ok(&ld, s + i, end)) {
             const char *r = match(m, s + i, q);
             if (r != NULL) return r;
         } else {
-            charge(m, 1);
+            charge(m, item_cost(ld.p, ld.ep));
         }
         if (i == min) return NULL;
     }
@@ -241,6 +274,7 @@ static const char *repeat_min(Matcher *m, const char *s, const char *p, const ch
     Lead ld;
     int has_lead;
     check_depth(m);
+    if (q == m->p_end) return s; /* the empty repetition matches */
     has_lead = get_lead(m, q, &ld);
     if (has_lead && ld.ch >= 0 && *p == '.') {
         /* ".-x": every character is taken, so only the x's are worth trying. */
@@ -258,7 +292,7 @@ static const char *repeat_min(Matcher *m, const char *s, const char *p, const ch
             const char *r = match(m, s, q);
             if (r != NULL) return r;
         }
-        charge(m, 1);
+        charge(m, item_cost(p, ep) + (has_lead ? item_cost(ld.p, ld.ep) : 0));
         if (s < end && item_has(UC(*s), p, ep)) s++;
         else return NULL;
     }
@@ -349,7 +383,7 @@ static const char *match(Matcher *m, const char *s, const char *p) {
                 ep = item_end(m, p);
                 prev = (s == m->src) ? 0 : UC(s[-1]); /* the subject is framed by '\0's */
                 cur = (s < end) ? UC(*s) : 0;
-                charge(m, 1);
+                charge(m, 2 * item_cost(p, ep));
                 if (set_has(prev, p, ep - 1) || !set_has(cur, p, ep - 1)) {
                     s = NULL;
                     goto out;
@@ -367,7 +401,7 @@ static const char *match(Matcher *m, const char *s, const char *p) {
         /* A single-character class, maybe followed by '*', '+', '-' or '?'. */
         ep = item_end(m, p);
         suffix = (ep < pe) ? *ep : 0;
-        charge(m, 1);
+        charge(m, item_cost(p, ep));
         if (s >= end || !item_has(UC(*s), p, ep)) {
             if (suffix == '*' || suffix == '?' || suffix == '-') {
                 p = ep + 1; /* zero occurrences */
@@ -402,26 +436,15 @@ out:
 
 /* First position at or after s (only s itself when anchored) where the pattern matches with
    an end other than lastmatch: 5.4's rule that gmatch and gsub never take an empty match
-   right where the previous match ended. Sets *endp to the end of the match. */
+   right where the previous match ended. Sets *endp to the end of the match.
+   After a failed position, positions where the pattern's first item cannot match are skipped
+   (memchr for a plain character). The first position is always tried by match() itself, so
+   get_lead() runs only once match() has parsed that item without raising. */
 static const char *search(Matcher *m, const char *s, const char *p, int anchor,
-                          const char *lastmatch, const char **endp) {
+                          const char *lastmatch, Lead *ld, const char **endp) {
     const char *end = m->src_end;
-    Lead ld;
-    int has_lead = !anchor && get_lead(m, p, &ld);
     for (;;) {
         const char *e;
-        if (has_lead) { /* skip positions where the first item cannot match */
-            const char *from = s;
-            if (ld.ch >= 0) {
-                s = (s < end) ? memchr(s, ld.ch, (size_t)(end - s)) : NULL;
-                charge_bytes(m, (size_t)((s ? s : end) - from));
-            } else {
-                while (s < end && !item_has(UC(*s), ld.p, ld.ep)) s++;
-                charge(m, 1 + (size_t)(s - from));
-                if (s >= end) s = NULL;
-            }
-            if (s == NULL) return NULL;
-        }
         m->level = 0;
         e = match(m, s, p);
         if (e != NULL && e != lastmatch) {
@@ -430,6 +453,19 @@ static const char *search(Matcher *m, const char *s, const char *p, int anchor,
         }
         if (anchor || s >= end) return NULL;
         s++;
+        if (ld->state == LEAD_UNKNOWN) ld->state = get_lead(m, p, ld) ? LEAD_SOME : LEAD_NONE;
+        if (ld->state == LEAD_SOME) {
+            const char *from = s;
+            if (ld->ch >= 0) {
+                s = memchr(s, ld->ch, (size_t)(end - s));
+                charge_bytes(m, (size_t)((s ? s : end) - from));
+            } else {
+                while (s < end && !item_has(UC(*s), ld->p, ld->ep)) s++;
+                charge(m, (1 + (size_t)(s - from)) * item_cost(ld->p, ld->ep));
+                if (s >= end) s = NULL;
+            }
+            if (s == NULL) return NULL;
+        }
     }
 }
 
@@ -454,7 +490,10 @@ static ptrdiff_t capture_text(Matcher *m, int i, const char *s, const char *e, c
 static void push_capture(Matcher *m, int i, const char *s, const char *e) {
     const char *cap;
     ptrdiff_t len = capture_text(m, i, s, e, &cap);
-    if (len != CAP_POSITION) lua_pushlstring(m->L, cap, (size_t)len);
+    if (len != CAP_POSITION) {
+        charge_bytes(m, (size_t)len); /* making a string has a fixed cost too */
+        lua_pushlstring(m->L, cap, (size_t)len);
+    }
 }
 
 /* Pushes all captures, or the whole match when there are none and s is not NULL. */
@@ -476,13 +515,8 @@ static size_t start_index(lua_Integer pos, size_t len) {
 
 static int no_specials(const char *p, size_t lp) {
     size_t i;
-    for (i = 0; i < lp; i++) {
-        switch (p[i]) {
-        case '^': case '$': case '*': case '+': case '?':
-        case '.': case '(': case '[': case '%': case '-':
-            return 0;
-        }
-    }
+    for (i = 0; i < lp; i++)
+        if (p[i] != '\0' && strchr("^$*+?.([%-", p[i]) != NULL) return 0;
     return 1;
 }
 
@@ -494,10 +528,13 @@ static const char *plain_find(Matcher *m, const char *s, size_t ls, const char *
     last = s + (ls - lp); /* last possible start */
     while (s <= last) {
         const char *hit = memchr(s, p[0], (size_t)(last - s) + 1);
-        charge_bytes(m, (size_t)((hit ? hit : last) - s));
-        if (hit == NULL) return NULL;
-        charge_bytes(m, lp);
-        if (memcmp(hit + 1, p + 1, lp - 1) == 0) return hit;
+        if (hit == NULL) {
+            charge_bytes(m, (size_t)(last - s));
+            return NULL;
+        }
+        charge_bytes(m, (size_t)(hit - s) + lp);
+        /* The last byte first: a cheap filter before memcmp. */
+        if (hit[lp - 1] == p[lp - 1] && memcmp(hit + 1, p + 1, lp - 1) == 0) return hit;
         s = hit + 1;
     }
     return NULL;
@@ -509,39 +546,33 @@ static int find_aux(lua_State *L, int find) {
     const char *p = luaL_checklstring(L, 2, &lp);
     size_t init = start_index(luaL_optinteger(L, 3, 1), ls) - 1;
     const char *start, *e = NULL;
+    Lead ld = {LEAD_UNKNOWN, 0, NULL, NULL};
     Matcher m;
+    int nres;
     if (init > ls) { /* starts after the end: nothing to find */
         luaL_pushfail(L);
         return 1;
     }
-    if (find && (lua_toboolean(L, 4) || no_specials(p, lp))) {
-        matcher_init(&m, L, s, ls, p, lp);
-        start = plain_find(&m, s + init, ls - init, p, lp);
-        settle_rest(&m);
-        if (start == NULL) {
-            luaL_pushfail(L);
-            return 1;
-        }
-        lua_pushinteger(L, (start - s) + 1);
-        lua_pushinteger(L, (lua_Integer)((size_t)(start - s) + lp));
-        return 2;
-    }
-    int anchor = (lp > 0 && *p == '^');
-    if (anchor) {
-        p++;
-        lp--;
-    }
     matcher_init(&m, L, s, ls, p, lp);
-    start = search(&m, s + init, p, anchor, NULL, &e);
-    settle_rest(&m);
-    if (start == NULL) {
-        luaL_pushfail(L);
-        return 1;
+    if (find && (lua_toboolean(L, 4) || no_specials(p, lp))) {
+        start = plain_find(&m, s + init, ls - init, p, lp);
+        if (start != NULL) e = start + lp;
+    } else {
+        int anchor = (lp > 0 && *p == '^');
+        start = search(&m, s + init, p + anchor, anchor, NULL, &ld, &e);
     }
-    if (!find) return push_captures(&m, start, e);
-    lua_pushinteger(L, (start - s) + 1);
-    lua_pushinteger(L, e - s);
-    return push_captures(&m, NULL, NULL) + 2;
+    if (start == NULL) {
+        nres = 1;
+        luaL_pushfail(L);
+    } else if (!find) {
+        nres = push_captures(&m, start, e);
+    } else {
+        lua_pushinteger(L, (start - s) + 1);
+        lua_pushinteger(L, e - s);
+        nres = push_captures(&m, NULL, NULL) + 2;
+    }
+    settle(&m); /* last: pushing the captures costs too */
+    return nres;
 }
 
 int hk_str_find(lua_State *L) {
@@ -554,42 +585,47 @@ int hk_str_match(lua_State *L) {
 
 /* ---- gmatch ------------------------------------------------------------------------------ */
 
-/* Upvalues: subject, pattern, next position (0-based), end of the last match (-1: none).
-   5.4 gmatch does not anchor: a leading '^' is an ordinary character. */
-static int gmatch_step(lua_State *L) {
+/* The iterator's state: a userdata beside the subject and pattern, its upvalues, which keep
+   the strings (and so these pointers) alive. */
+typedef struct {
+    const char *s, *p;
     size_t ls, lp;
-    const char *s = lua_tolstring(L, lua_upvalueindex(1), &ls);
-    const char *p = lua_tolstring(L, lua_upvalueindex(2), &lp);
-    lua_Integer pos = lua_tointeger(L, lua_upvalueindex(3));
-    lua_Integer last = lua_tointeger(L, lua_upvalueindex(4));
+    size_t pos;          /* where the next search starts; > ls once exhausted */
+    const char *last;    /* end of the last match, NULL before the first */
+    Lead ld;
+} GMatch;
+
+/* 5.4 gmatch does not anchor: a leading '^' is an ordinary character. */
+static int gmatch_step(lua_State *L) {
+    GMatch *g = (GMatch *)lua_touserdata(L, lua_upvalueindex(3));
     const char *start, *e = NULL;
     Matcher m;
-    if (pos > (lua_Integer)ls) return 0;
-    matcher_init(&m, L, s, ls, p, lp);
-    start = search(&m, s + pos, p, 0, last < 0 ? NULL : s + last, &e);
-    settle_rest(&m);
+    int nres = 0;
+    if (g->pos > g->ls) return 0;
+    matcher_init(&m, L, g->s, g->ls, g->p, g->lp);
+    start = search(&m, g->s + g->pos, g->p, 0, g->last, &g->ld, &e);
+    settle(&m); /* before moving on, so a spent budget leaves the iterator as it was */
     if (start == NULL) { /* exhausted: later calls find nothing either */
-        lua_pushinteger(L, (lua_Integer)ls + 1);
-        lua_replace(L, lua_upvalueindex(3));
-        return 0;
+        g->pos = g->ls + 1;
+    } else {
+        g->pos = (size_t)(e - g->s);
+        g->last = e;
+        nres = push_captures(&m, start, e);
     }
-    lua_pushinteger(L, e - s);
-    lua_pushvalue(L, -1);
-    lua_replace(L, lua_upvalueindex(3));
-    lua_replace(L, lua_upvalueindex(4));
-    return push_captures(&m, start, e);
+    settle(&m);
+    return nres;
 }
 
 int hk_str_gmatch(lua_State *L) {
-    size_t ls;
-    luaL_checklstring(L, 1, &ls);
-    luaL_checkstring(L, 2);
+    size_t ls, lp;
+    const char *s = luaL_checklstring(L, 1, &ls);
+    const char *p = luaL_checklstring(L, 2, &lp);
     size_t init = start_index(luaL_optinteger(L, 3, 1), ls) - 1;
-    if (init > ls) init = ls + 1;
+    GMatch *g;
     lua_settop(L, 2); /* subject and pattern (now strings) become upvalues */
-    lua_pushinteger(L, (lua_Integer)init);
-    lua_pushinteger(L, -1);
-    lua_pushcclosure(L, gmatch_step, 4);
+    g = (GMatch *)lua_newuserdatauv(L, sizeof(GMatch), 0);
+    *g = (GMatch){s, p, ls, lp, (init > ls) ? ls + 1 : init, NULL, {LEAD_UNKNOWN, 0, NULL, NULL}};
+    lua_pushcclosure(L, gmatch_step, 3);
     return 1;
 }
 
@@ -598,7 +634,8 @@ int hk_str_gmatch(lua_State *L) {
 /* Per-match costs are charged by the matcher; copying adds its length. */
 static void append(Matcher *m, luaL_Buffer *b, const char *s, size_t len) {
     charge(m, len / BYTES_PER_STEP);
-    luaL_addlstring(b, s, len);
+    if (len == 1) luaL_addchar(b, *s);
+    else luaL_addlstring(b, s, len);
 }
 
 /* Adds the replacement string (argument 3) with %0-%9 and %% expanded. */
@@ -606,14 +643,16 @@ static void add_template(Matcher *m, luaL_Buffer *b, const char *s, const char *
     lua_State *L = m->L;
     size_t l;
     const char *t = lua_tolstring(L, 3, &l), *pct;
+    charge(m, l / BYTES_PER_STEP);
     while ((pct = memchr(t, ESC, l)) != NULL) {
         int c = UC(pct[1]); /* the string's terminating '\0' when '%' is last */
+        charge(m, 1);
         append(m, b, t, (size_t)(pct - t));
         if (c == ESC) {
             luaL_addchar(b, ESC);
         } else if (c == '0') {
             append(m, b, s, (size_t)(e - s));
-        } else if (isdigit(c)) {
+        } else if (IS_DIGIT(c)) {
             const char *cap;
             ptrdiff_t len = capture_text(m, c - '1', s, e, &cap);
             if (len == CAP_POSITION) luaL_addvalue(b); /* the pushed position */
@@ -631,6 +670,7 @@ static void add_template(Matcher *m, luaL_Buffer *b, const char *s, const char *
    Values pushed here sit right above the buffer, as luaL_addvalue requires. */
 static int add_value(Matcher *m, luaL_Buffer *b, const char *s, const char *e, int tr) {
     lua_State *L = m->L;
+    charge(m, 1);
     if (tr == LUA_TFUNCTION) {
         int n;
         lua_pushvalue(L, 3);
@@ -660,6 +700,7 @@ int hk_str_gsub(lua_State *L) {
     const char *s = luaL_checklstring(L, 1, &ls);
     const char *p = luaL_checklstring(L, 2, &lp);
     const char *lastmatch = NULL;
+    Lead ld = {LEAD_UNKNOWN, 0, NULL, NULL};
     int tr = lua_type(L, 3);
     lua_Integer max_n = luaL_optinteger(L, 4, (lua_Integer)ls + 1);
     lua_Integer n = 0;
@@ -669,28 +710,21 @@ int hk_str_gsub(lua_State *L) {
     luaL_argexpected(L, tr == LUA_TNUMBER || tr == LUA_TSTRING || tr == LUA_TFUNCTION ||
                             tr == LUA_TTABLE, 3, "string/function/table");
     luaL_buffinit(L, &b);
-    if (anchor) {
-        p++;
-        lp--;
-    }
     matcher_init(&m, L, s, ls, p, lp);
+    p += anchor;
     while (n < max_n) {
-        const char *e, *start = search(&m, s, p, anchor, lastmatch, &e);
+        const char *e, *start = search(&m, s, p, anchor, lastmatch, &ld, &e);
         if (start == NULL) break;
-        append(&m, &b, s, (size_t)(start - s)); /* the text skipped on the way */
+        if (start > s) append(&m, &b, s, (size_t)(start - s)); /* the text skipped */
         n++;
         changed |= add_value(&m, &b, start, e, tr);
         s = lastmatch = e;
         if (anchor) break;
     }
-    if (!changed) {
-        settle_rest(&m);
-        lua_pushvalue(L, 1);
-    } else {
-        append(&m, &b, s, (size_t)(m.src_end - s));
-        settle_rest(&m);
-        luaL_pushresult(&b);
-    }
+    if (changed) append(&m, &b, s, (size_t)(m.src_end - s));
+    settle(&m);
+    if (changed) luaL_pushresult(&b);
+    else lua_pushvalue(L, 1); /* as 5.4: the subject itself when nothing was replaced */
     lua_pushinteger(L, n);
     return 2;
 }
