@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // The system liblua5.4 (Debian: liblua5.4-dev), found through pkg-config.
@@ -25,8 +26,13 @@ let package = Package(
             exclude: ["hk_runner.lua"],
             cSettings: [.unsafeFlags(["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"])]
         ),
-        .target(name: "LuaRuntime", dependencies: ["CLuaShim", "CLua"]),
-        .target(name: "HookdCore", dependencies: ["LuaRuntime", .product(name: "Yams", package: "Yams")]),
+        // LuaRuntime sees only the shim's byte-level API (hookd_lua.h), never the Lua API itself.
+        .target(name: "LuaRuntime", dependencies: ["CLuaShim"]),
+        .target(name: "HookdCore", dependencies: [
+            "LuaRuntime",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "HookdServer", dependencies: ["HookdCore"]),
         .executableTarget(
             name: "hookd",
@@ -41,7 +47,7 @@ let package = Package(
             path: "Benchmarks/LuaRunBench",
             exclude: ["passage-fetch-resources.lua"]
         ),
-        .testTarget(name: "LuaRuntimeTests", dependencies: ["LuaRuntime", "CLuaShim"]),
+        .testTarget(name: "LuaRuntimeTests", dependencies: ["LuaRuntime"]),
         .testTarget(name: "HookdCoreTests", dependencies: ["HookdCore", "LuaRuntime"]),
         // Runs the built hookd binary (make test builds it first).
         .testTarget(name: "EndToEndTests"),

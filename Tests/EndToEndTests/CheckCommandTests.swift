@@ -4,25 +4,14 @@ import Testing
 /// `hookd check` on the repository's own hookd.yaml and on broken copies of it.
 @Suite("hookd check")
 struct CheckCommandTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let root = HookdProcess.repositoryRoot
 
+    /// Runs `hookd check` with none of the dev secrets in the environment but those given.
     func check(_ arguments: [String], in directory: URL = root, environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = CommandLineTests.binary
-        process.arguments = ["check"] + arguments
-        process.currentDirectoryURL = directory
         var env = ProcessInfo.processInfo.environment
         for key in ["PASSAGE_API_KEY", "PASSPORT_API_KEY", "ETHPASS_SECRET", "PASSFORT_SECRET"] { env[key] = nil }
         env.merge(environment) { $1 }
-        process.environment = env
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        return try HookdProcess.run(["check"] + arguments, in: directory, environment: env)
     }
 
     static let devSecrets = ["PASSAGE_API_KEY": "a", "PASSPORT_API_KEY": "b", "ETHPASS_SECRET": "c", "PASSFORT_SECRET": "d"]

@@ -4,23 +4,8 @@ import Testing
 /// The built `hookd` binary, run as a user would.
 @Suite("Command line")
 struct CommandLineTests {
-    static let binary: URL = {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let environment = ProcessInfo.processInfo.environment["HOOKD_BINARY"]
-        return environment.map { URL(fileURLWithPath: $0) } ?? root.appendingPathComponent(".build/debug/hookd")
-    }()
-
     func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try HookdProcess.run(arguments)
     }
 
     @Test("hookd --version prints the version")
