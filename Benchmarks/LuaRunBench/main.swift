@@ -5,7 +5,7 @@ import LuaRuntime
 
 let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 let examplePath = CommandLine.arguments.dropFirst().first
-    ?? here.appendingPathComponent("../../../shared/providers/passage_connection_updated.json").path
+    ?? here.appendingPathComponent("../../examples/passage/data_available.json").path
 let passageRule = try String(contentsOf: here.appendingPathComponent("passage-fetch-resources.lua"), encoding: .utf8)
 let payload = try Data(contentsOf: URL(fileURLWithPath: examplePath))
 let payloadObject = try JSONSerialization.jsonObject(with: payload) as! [String: Any]

@@ -3,13 +3,14 @@ import HookdCore
 import LuaRuntime
 import Testing
 
-/// The rules shipped in the repository's rules/, each driven by its provider's example from
-/// ../shared/providers, with HTTP answered by a mock: the calls each makes are exactly the expected ones.
+/// The rules shipped in the repository's rules/, each driven by its provider's example in examples/
+/// (copied verbatim from the provider documentation), with HTTP answered by a mock: the calls each
+/// makes are exactly the expected ones.
 @Suite("Seed rules")
 struct SeedRulesTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
-    static let providers = root.deletingLastPathComponent().appendingPathComponent("shared/providers")
+    static let examples = root.appendingPathComponent("examples")
 
     static func ruleSet() throws -> RuleSet {
         try RuleSet(directory: RuleDirectory(path: root.appendingPathComponent("rules").path),
@@ -18,7 +19,7 @@ struct SeedRulesTests {
 
     /// The event as the host sends it to a run: envelope, raw payload, and the path to data.
     static func event(id: String, source: String, type: String, status: String?, fixture: String, dataPath: [String]) throws -> [UInt8] {
-        let payload = try String(contentsOf: providers.appendingPathComponent(fixture), encoding: .utf8)
+        let payload = try String(contentsOf: examples.appendingPathComponent(fixture), encoding: .utf8)
         let statusJSON = status.map { "\"\($0)\"" } ?? "null"
         let path = dataPath.map { "\"\($0)\"" }.joined(separator: ",")
         return Array(#"{"id":"\#(id)","source":"\#(source)","type":"\#(type)","status":\#(statusJSON),"headers":{},"attempt":1,"data_path":[\#(path)],"payload":\#(payload)}"#.utf8)
@@ -48,7 +49,7 @@ struct SeedRulesTests {
     @Test("Passage data_available: GET each resource with the API key, POST each to ingest")
     func passage() throws {
         let event = try Self.event(id: "evt_9b1f", source: "passage", type: "Connection.Updated", status: "data_available",
-                                   fixture: "passage_connection_updated.json", dataPath: ["data"])
+                                   fixture: "passage/data_available.json", dataPath: ["data"])
         let result = try run("passage-fetch-resources", event) { request in
             request.method == "GET" ? .response(status: 200, headers: [], body: Array(#"{"rows":[1,2]}"#.utf8))
                 : .response(status: 202, headers: [], body: [])
@@ -70,7 +71,7 @@ struct SeedRulesTests {
     @Test("Passage: a failed fetch fails the run")
     func passageFetchFails() throws {
         let event = try Self.event(id: "evt_9b1f", source: "passage", type: "Connection.Updated", status: "data_available",
-                                   fixture: "passage_connection_updated.json", dataPath: ["data"])
+                                   fixture: "passage/data_available.json", dataPath: ["data"])
         let result = try run("passage-fetch-resources", event) { _ in .response(status: 503, headers: [], body: []) }
         guard case let .failed(failure) = result.outcome else {
             Issue.record("expected a failure, got \(result.outcome)")
@@ -83,7 +84,7 @@ struct SeedRulesTests {
     @Test("Passport user.delete: POST the user id to the cleanup endpoint")
     func passport() throws {
         let event = try Self.event(id: "e502168a-b469-45d9-a079-fd45f83e0406", source: "passport", type: "user.delete", status: nil,
-                                   fixture: "fusionauth_user_delete.json", dataPath: ["event"])
+                                   fixture: "passport/user_delete.json", dataPath: ["event"])
         let result = try run("passport-user-delete", event) { _ in .response(status: 204, headers: [], body: []) }
         #expect(result.outcome == .ok, "\(result.outcome)")
         let call = try #require(result.calls.first?.request)
@@ -98,7 +99,7 @@ struct SeedRulesTests {
     @Test("ethpass pass:expire: notify with the pass, owner, chain and reason")
     func ethpass() throws {
         let event = try Self.event(id: "sha256-of-body", source: "ethpass", type: "pass:expire", status: nil,
-                                   fixture: "ethpass_pass_expire.json", dataPath: ["result"])
+                                   fixture: "ethpass/pass_expire.json", dataPath: ["result"])
         let result = try run("ethpass-pass-expire", event) { _ in .response(status: 200, headers: [], body: []) }
         #expect(result.outcome == .ok, "\(result.outcome)")
         let call = try #require(result.calls.first?.request)
@@ -112,7 +113,7 @@ struct SeedRulesTests {
     @Test("PassFort PRODUCT_STATUS_CHANGED: notify with profile, product and new status")
     func passfort() throws {
         let event = try Self.event(id: "33bae6b8-5689-b96b-143c-06e93ab8527e", source: "passfort", type: "PRODUCT_STATUS_CHANGED",
-                                   status: "CANCELLED", fixture: "passfort_product_status_changed.json", dataPath: ["data"])
+                                   status: "CANCELLED", fixture: "passfort/product_status_changed.json", dataPath: ["data"])
         let result = try run("passfort-product-status", event) { _ in .response(status: 200, headers: [], body: []) }
         #expect(result.outcome == .ok, "\(result.outcome)")
         let body = Self.json(try #require(result.calls.first?.request).body)
