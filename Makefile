@@ -4,7 +4,7 @@
 SWIFT ?= swift
 CONFIG ?= debug
 
-.PHONY: all deps test-deps build run test bench bench-lua clean
+.PHONY: all deps test-deps build run test bench bench-lua bench-rules clean
 
 all: build
 
@@ -27,10 +27,14 @@ test: test-deps
 	$(SWIFT) test --skip-build
 
 # Benchmarks (release build); figures in README.md.
-bench: bench-lua
+bench: bench-lua bench-rules
 
 bench-lua: deps
 	$(SWIFT) run -c release hookd-bench
+
+# dry-run on the Passage example and check on 1,000 generated rules, whole process.
+bench-rules: deps
+	bench/rules-bench.sh
 
 clean:
 	rm -rf .build

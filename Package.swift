@@ -54,6 +54,6 @@ let package = Package(
         .testTarget(name: "LuaRuntimeTests", dependencies: ["LuaRuntime"]),
         .testTarget(name: "HookdCoreTests", dependencies: ["HookdCore", "LuaRuntime"]),
         // Runs the built hookd binary (make test builds it first).
-        .testTarget(name: "EndToEndTests"),
+        .testTarget(name: "EndToEndTests", exclude: ["Support/mock_downstream.py", "Golden"]),
     ]
 )

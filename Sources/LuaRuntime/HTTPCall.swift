@@ -68,7 +68,14 @@ public struct HTTPCallRecord: Sendable, Equatable {
 
 /// Performs the HTTP calls of rule runs: the outbound client in the daemon, mocks in dry-run and tests.
 public protocol HostCalls: Sendable {
-    /// Whether the answer came from the network (recorded as `sent`).
+    /// Whether answers come from the network (recorded as `sent`).
     var sendsForReal: Bool { get }
+    /// Whether the answer to this request came from the network; `sendsForReal` unless a host mixes
+    /// mocks with real calls (`hookd dry-run --live --mock …`).
+    func answerWasSent(for request: HTTPCallRequest) -> Bool
     func perform(_ request: HTTPCallRequest, deadline: ContinuousClock.Instant) async -> HTTPCallAnswer
+}
+
+extension HostCalls {
+    public func answerWasSent(for request: HTTPCallRequest) -> Bool { sendsForReal }
 }

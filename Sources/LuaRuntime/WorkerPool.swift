@@ -75,7 +75,7 @@ public final class WorkerPool: Sendable {
             case let .needsHTTP(request)?:
                 let answer = await Self.perform(request, host: host, deadline: runDeadline)
                 if let answer {
-                    let sent = host.sendsForReal
+                    let sent = host.answerWasSent(for: request)
                     step = await slot.execute(until: stuckDeadline) { $0.resume(with: answer, sent: sent) }
                 } else {
                     step = await slot.execute(until: stuckDeadline) { .finished($0.cancel(limit: .wallTime)) }

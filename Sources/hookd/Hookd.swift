@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import HookdCore
 
 /// The `hookd` command line.
@@ -12,10 +13,32 @@ struct Hookd: AsyncParsableCommand {
             durably before answering 200, and runs the Lua rules in rules/ that match each event's \
             source, type and status.
 
-            Built so far: the sandboxed Lua runtime that runs rules, the configuration (hookd.yaml) \
-            and `hookd check`. serve, dry-run, send and events land next; see README.md.
+            Built so far: the sandboxed Lua runtime that runs rules, the configuration (hookd.yaml), \
+            `hookd check` and `hookd dry-run`. serve, send and events land next; see README.md.
+
+            Exit status: 0 on success, 1 when a check or a rule failed, 2 for a usage or \
+            configuration error.
             """,
         version: HookdVersion.current,
-        subcommands: [Check.self]
+        subcommands: [Check.self, DryRunCommand.self]
     )
+
+    /// Parses and runs the command; a usage error exits 2 (as SPEC §6 says for dry-run) rather than
+    /// ArgumentParser's 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -1,0 +1,29 @@
+/// Writes JSON text by hand where the bytes must be exact: strings escaped per RFC 8259, raw JSON
+/// elements (a payload as received) copied unchanged.
+enum JSONText {
+    /// `value` as a JSON string literal, quotes included.
+    static func string(_ value: String) -> String {
+        var out = "\""
+        out.reserveCapacity(value.utf8.count + 2)
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
+        return out
+    }
+
+    /// `value` as a JSON string literal, or `null`.
+    static func optionalString(_ value: String?) -> String {
+        value.map(string) ?? "null"
+    }
+}
