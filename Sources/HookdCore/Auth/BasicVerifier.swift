@@ -6,6 +6,7 @@ public struct BasicVerifier: Verifier {
     private let secrets: [String]
 
     public var scheme: AuthScheme { .basic }
+    public var credentialHeaders: [String] { ["Authorization"] }
 
     public init(user: String, secrets: [String]) {
         self.user = user

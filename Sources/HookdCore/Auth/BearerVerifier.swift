@@ -6,6 +6,7 @@ public struct BearerVerifier: Verifier {
     private let secrets: [String]
 
     public var scheme: AuthScheme { .bearer }
+    public var credentialHeaders: [String] { ["Authorization"] }
 
     public init(secrets: [String], bodyField: String? = nil) {
         self.secrets = secrets

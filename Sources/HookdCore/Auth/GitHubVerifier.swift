@@ -5,6 +5,8 @@ public struct GitHubVerifier: Verifier {
     private let check: HMACVerifier
 
     public var scheme: AuthScheme { .github }
+    /// The legacy SHA-1 `X-Hub-Signature` is masked too, though it is not checked.
+    public var credentialHeaders: [String] { [Self.header, "X-Hub-Signature"] }
 
     public init(secrets: [String]) {
         check = HMACVerifier(header: Self.header, algorithm: .sha256, encoding: .hex, prefix: Self.prefix, secrets: secrets)

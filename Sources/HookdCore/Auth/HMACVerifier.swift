@@ -10,6 +10,7 @@ public struct HMACVerifier: Verifier {
     private let keys: [[UInt8]]
 
     public var scheme: AuthScheme { .hmac }
+    public var credentialHeaders: [String] { [header] }
 
     public init(header: String, algorithm: HMACAuth.Algorithm = .sha256, encoding: HMACAuth.Encoding = .hex,
                 prefix: String? = nil, secrets: [String]) {

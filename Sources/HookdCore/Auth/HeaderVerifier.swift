@@ -5,6 +5,7 @@ public struct HeaderVerifier: Verifier {
     private let secrets: [String]
 
     public var scheme: AuthScheme { .header }
+    public var credentialHeaders: [String] { [header] }
 
     public init(header: String, secrets: [String]) {
         self.header = header

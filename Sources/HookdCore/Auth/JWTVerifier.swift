@@ -18,6 +18,7 @@ public struct JWTVerifier: Verifier {
     private let keys: [JWTKey]
 
     public var scheme: AuthScheme { .jwt }
+    public var credentialHeaders: [String] { [header] }
 
     public init(header: String, algorithm: JWTAlgorithm, keys: [JWTKey], requireIssuedAt: Bool = true,
                 tolerance: Duration = AuthConfig.defaultTolerance) throws(JWTKeyError) {

@@ -4,6 +4,7 @@ public struct ShopifyVerifier: Verifier {
     private let check: HMACVerifier
 
     public var scheme: AuthScheme { .shopify }
+    public var credentialHeaders: [String] { [Self.header, "shopify-hmac-sha256"] }
 
     public init(secrets: [String]) {
         check = HMACVerifier(header: Self.header, algorithm: .sha256, encoding: .base64, secrets: secrets)

@@ -7,6 +7,7 @@ public struct SlackVerifier: Verifier {
     private let keys: [[UInt8]]
 
     public var scheme: AuthScheme { .slack }
+    public var credentialHeaders: [String] { [Self.signatureHeader] }
 
     public init(secrets: [String], tolerance: Duration = AuthConfig.defaultTolerance) {
         self.keys = secrets.map { Array($0.utf8) }

@@ -12,6 +12,8 @@ public struct StandardWebhooksVerifier: Verifier {
     private let keys: [[UInt8]]
 
     public var scheme: AuthScheme { .standardWebhooks }
+    /// `webhook-id` is the event id the provider parser reads, so it stays.
+    public var credentialHeaders: [String] { [Self.signatureHeader] }
 
     /// `keys` are decoded secrets; `key(fromSecret:)` decodes one.
     public init(keys: [[UInt8]], tolerance: Duration = AuthConfig.defaultTolerance) {

@@ -9,6 +9,7 @@ public struct StripeVerifier: Verifier {
     private let keys: [[UInt8]]
 
     public var scheme: AuthScheme { .stripe }
+    public var credentialHeaders: [String] { [Self.header] }
 
     public init(secrets: [String], tolerance: Duration = AuthConfig.defaultTolerance) {
         self.keys = secrets.map { Array($0.utf8) }

@@ -8,6 +8,10 @@ public protocol Verifier: Sendable {
     /// The scheme this verifier implements, for logs and metrics labels.
     var scheme: AuthScheme { get }
 
+    /// The headers that carry credentials or signatures: the server masks them in the stored raw
+    /// request and removes them from the `event.headers` rules see (SPEC §4).
+    var credentialHeaders: [String] { get }
+
     /// Returns when `request` is authentic; throws why not.
     func verify(_ request: AuthRequest) throws(AuthError)
 }

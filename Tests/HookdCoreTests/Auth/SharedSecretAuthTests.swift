@@ -15,6 +15,10 @@ struct SharedSecretAuthTests {
         expectRefused(verifier, authRequest([("Authorization", AuthVectors.secretTwo + " ")]),
                       .secretMismatch(header: "Authorization", candidates: 2))
         expectRefused(verifier, authRequest([("X-Other", AuthVectors.secretTwo)]), .missingHeader("Authorization"))
+        // A prefix of a secret is not the secret, nor is the empty value.
+        expectRefused(verifier, authRequest([("Authorization", String(AuthVectors.secretTwo.prefix(6)))]),
+                      .secretMismatch(header: "Authorization", candidates: 2))
+        expectRefused(verifier, authRequest([("Authorization", "")]), .secretMismatch(header: "Authorization", candidates: 2))
     }
 
     @Test("bearer: Authorization: Bearer <secret>, the scheme word in any case")

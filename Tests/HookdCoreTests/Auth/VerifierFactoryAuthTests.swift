@@ -27,8 +27,13 @@ struct VerifierFactoryAuthTests {
         ]
         for (auth, scheme) in schemes {
             let secrets = scheme == .standardWebhooks ? [AuthVectors.swSecretTwo] : [AuthVectors.secretTwo]
-            #expect(try await make(auth, secrets: secrets).scheme == scheme)
+            let verifier = try await make(auth, secrets: secrets)
+            #expect(verifier.scheme == scheme)
+            #expect(verifier.credentialHeaders.isEmpty == (scheme == .unauthenticated))
         }
+        #expect(try await make(.standardWebhooks(secret: env, tolerance: .seconds(300)), secrets: [AuthVectors.swSecretTwo])
+            .credentialHeaders == ["webhook-signature"])
+        #expect(try await make(.basic(user: "ops", secret: env)).credentialHeaders == ["Authorization"])
         let github = try await make(.github(secret: env), secrets: [AuthVectors.secretOne, AuthVectors.secretTwo])
         expectAccepted(github, authRequest([("X-Hub-Signature-256", AuthVectors.github)]))
         let passage = try await make(.jwt(JWTAuth(header: "X-Passage-Signature", algorithm: .es256,
