@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // The system liblua5.4 (Debian: liblua5.4-dev), found through pkg-config.
@@ -37,6 +38,11 @@ let package = Package(
             .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
+        // The SQLite `Store` (GRDB over the system libsqlite3; Debian: libsqlite3-dev).
+        .target(name: "HookdSQLite", dependencies: [
+            "HookdCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .target(name: "HookdServer", dependencies: ["HookdCore"]),
         .executableTarget(
             name: "hookd",
@@ -53,6 +59,10 @@ let package = Package(
         ),
         .testTarget(name: "LuaRuntimeTests", dependencies: ["LuaRuntime"]),
         .testTarget(name: "HookdCoreTests", dependencies: ["HookdCore", "LuaRuntime"], exclude: ["Auth/vectors.py"]),
+        .testTarget(name: "HookdSQLiteTests", dependencies: [
+            "HookdSQLite", "HookdCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         // Runs the built hookd binary (make test builds it first).
         .testTarget(name: "EndToEndTests", exclude: ["Support/mock_downstream.py", "Golden"]),
     ]

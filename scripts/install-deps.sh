@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages hookd needs, only when they are missing.
-#   scripts/install-deps.sh build   liblua5.4-dev and pkg-config (to build and run hookd)
+#   scripts/install-deps.sh build   liblua5.4-dev, libsqlite3-dev and pkg-config (to build and run hookd)
 #   scripts/install-deps.sh test    the above, plus what the test suite uses
 set -euo pipefail
 
-want=(liblua5.4-dev pkg-config)
+want=(liblua5.4-dev libsqlite3-dev pkg-config)
 if [[ "${1:-build}" == "test" ]]; then
   want+=(python3)
 fi

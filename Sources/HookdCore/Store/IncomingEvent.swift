@@ -1,0 +1,45 @@
+import Foundation
+
+/// An event offered to `Store.accept`: a parsed event with what the store adds to it (its source,
+/// `order_by` key, time of receipt and the request it came in).
+public struct IncomingEvent: Sendable, Hashable {
+    /// The source's name; (source, id) is the deduplication key.
+    public var source: String
+    public var id: String
+    public var type: String
+    public var status: String?
+    /// RFC 3339 UTC with milliseconds, or nil (see `EventTimestamp`).
+    public var timestamp: String?
+    /// The JSON element exactly as received.
+    public var payload: [UInt8]
+    /// Where `data` sits inside `payload`; `[]` is the whole payload.
+    public var dataPath: [String]
+    /// The `order_by` key's value, or nil when the source has none or the element lacks it.
+    public var orderKey: String?
+    public var receivedAt: Date
+    /// Events of one batch carry the same request; a store keeps one copy of it.
+    public var request: RawRequest
+
+    public init(source: String, id: String, type: String, status: String? = nil,
+                timestamp: String? = nil, payload: [UInt8], dataPath: [String],
+                orderKey: String? = nil, receivedAt: Date, request: RawRequest) {
+        self.source = source
+        self.id = id
+        self.type = type
+        self.status = status
+        self.timestamp = timestamp
+        self.payload = payload
+        self.dataPath = dataPath
+        self.orderKey = orderKey
+        self.receivedAt = receivedAt
+        self.request = request
+    }
+
+    /// The event of a parsed body element, received now or at `receivedAt`.
+    public init(_ parsed: ParsedEvent, source: String, orderKey: String? = nil,
+                receivedAt: Date = Date(), request: RawRequest) {
+        self.init(source: source, id: parsed.id, type: parsed.type, status: parsed.status,
+                  timestamp: parsed.timestamp, payload: parsed.payload, dataPath: parsed.dataPath,
+                  orderKey: orderKey, receivedAt: receivedAt, request: request)
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import HookdCore
+
+/// How values without an SQLite type of their own are written to columns: times as integer
+/// milliseconds, string lists and header lists as JSON text.
+enum ColumnCoding {
+    static func milliseconds(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+    }
+
+    static func date(milliseconds: Int64) -> Date {
+        Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+    }
+
+    static func json(_ strings: [String]) throws -> String {
+        String(decoding: try JSONEncoder().encode(strings), as: UTF8.self)
+    }
+
+    static func strings(json: String) throws -> [String] {
+        try JSONDecoder().decode([String].self, from: Data(json.utf8))
+    }
+
+    static func json(_ headers: [RawRequest.Header]) throws -> String {
+        String(decoding: try JSONEncoder().encode(headers.map { [$0.name, $0.value] }), as: UTF8.self)
+    }
+
+    static func headers(json: String) throws -> [RawRequest.Header] {
+        try JSONDecoder().decode([[String]].self, from: Data(json.utf8)).map { pair in
+            guard pair.count == 2 else { throw ColumnCodingError.headerIsNotANameValuePair(pair) }
+            return RawRequest.Header(name: pair[0], value: pair[1])
+        }
+    }
+}
+
+/// A column held something this version never writes.
+enum ColumnCodingError: Error, CustomStringConvertible {
+    case headerIsNotANameValuePair([String])
+
+    var description: String {
+        switch self {
+        case .headerIsNotANameValuePair(let pair): "stored header is not a [name, value] pair: \(pair)"
+        }
+    }
+}

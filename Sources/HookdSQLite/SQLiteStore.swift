@@ -1,0 +1,110 @@
+import Foundation
+import GRDB
+import HookdCore
+import Synchronization
+
+/// The `Store` of `store: sqlite:PATH`: one file in WAL mode with `synchronous=FULL`, so a commit
+/// is on disk when it returns. Accepts go through one group-commit writer; reads use the pool's
+/// reader connections and never wait for it.
+///
+/// Checkpoints are SQLite's automatic ones (every 1,000 WAL pages, PASSIVE, run by the writer
+/// after the commit that crosses the mark); closing the store checkpoints and removes the WAL.
+public final class SQLiteStore: Store {
+    /// The database file.
+    public let path: String
+    private let pool: DatabasePool
+    private let writer: GroupCommitWriter
+    private let isClosed = Atomic<Bool>(false)
+
+    /// Opens (creating it and its parent directories when missing, unless read-only) and migrates
+    /// the database at `path`.
+    public init(path: String, options: SQLiteStoreOptions = SQLiteStoreOptions()) throws(StoreError) {
+        self.path = path
+        do {
+            if options.access == .readWrite { try Self.createParentDirectory(of: path) }
+            pool = try DatabasePool(path: path, configuration: Self.configuration(options))
+            try Self.prepare(pool, options: options)
+        } catch {
+            throw StoreError(sqlite: error)
+        }
+        writer = GroupCommitWriter(pool: pool, maximumEventsPerTransaction: options.maximumEventsPerTransaction)
+    }
+
+    public func accept(_ events: [IncomingEvent]) async throws(StoreError) -> AcceptResult {
+        try checkOpen()
+        guard !events.isEmpty else { return AcceptResult() }
+        return try await writer.accept(events).get()
+    }
+
+    public func event(id: String, source: String?) async throws(StoreError) -> EventLookup {
+        try await read { db in try EventReading.lookup(id: id, source: source, in: db) }
+    }
+
+    public func events(matching filter: EventFilter) async throws(StoreError) -> [StoredEvent] {
+        try await read { db in try EventReading.events(matching: filter, in: db) }
+    }
+
+    public func prune(_ policy: RetentionPolicy) async throws(StoreError) -> PruneResult {
+        try checkOpen()
+        var result = PruneResult()
+        let now = Date()
+        do {
+            // Chunks in transactions of their own: accepts queued meanwhile get the writer in between.
+            var removed: Int
+            repeat {
+                removed = try await pool.write { db in try RetentionPruning.forgetChunk(policy, in: db) }
+                result.forgotten += removed
+            } while removed > 0
+            repeat {
+                removed = try await pool.write { db in try RetentionPruning.tombstoneChunk(policy, now: now, in: db) }
+                result.tombstoned += removed
+            } while removed > 0
+        } catch {
+            throw StoreError(sqlite: error)
+        }
+        return result
+    }
+
+    /// How the group-commit writer has batched so far.
+    public var commitStatistics: CommitStatistics {
+        get async { await writer.statistics }
+    }
+
+    /// What the writer connection runs with (read from the connection itself, not from the options).
+    public func durability() async throws(StoreError) -> SQLiteDurability {
+        try checkOpen()
+        do {
+            return try await pool.writeWithoutTransaction { db in
+                SQLiteDurability(journalMode: try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "?",
+                                 synchronousLevel: try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1)
+            }
+        } catch {
+            throw StoreError(sqlite: error)
+        }
+    }
+
+    /// Answers every accept already queued, then closes the file. Later calls throw
+    /// `StoreError.unavailable(.storeIsClosed, …)`.
+    public func close() async throws(StoreError) {
+        guard !isClosed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        await writer.close()
+        do {
+            try pool.close()
+        } catch {
+            throw StoreError(sqlite: error)
+        }
+    }
+
+    private func checkOpen() throws(StoreError) {
+        if isClosed.load(ordering: .acquiring) { throw .unavailable(.storeIsClosed, detail: path) }
+    }
+
+    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        try checkOpen()
+        do {
+            return try await pool.read(body)
+        } catch {
+            throw StoreError(sqlite: error)
+        }
+    }
+}

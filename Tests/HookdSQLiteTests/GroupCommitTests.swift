@@ -1,0 +1,99 @@
+import Foundation
+import HookdCore
+import HookdSQLite
+import Testing
+
+extension SQLiteStoreTests {
+    @Suite("SQLiteStore: concurrent accepts and group commit")
+    struct GroupCommitTests {
+        @Test("20 concurrent deliveries of one id: one accepted, 19 duplicates, one row")
+        func racingDuplicates() async throws {
+            let scratch = try Scratch()
+            let store = try SQLiteStore(path: scratch.databasePath)
+            let results = try await withThrowingTaskGroup(of: AcceptResult.self) { group in
+                for n in 0..<20 {
+                    group.addTask { try await store.accept([incoming("evt_race", request: request("{\"n\":\(n)}"))]) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(results.count == 20)
+            #expect(results.flatMap(\.accepted) == ["evt_race"])
+            #expect(results.flatMap(\.duplicates).count == 19)
+            #expect(try count("events", in: scratch.databasePath) == 1)
+            #expect(try count("requests", in: scratch.databasePath) == 1)
+        }
+
+        @Test("two stores on one file (as two processes would) race one id: one event")
+        func racingStores() async throws {
+            let scratch = try Scratch()
+            let first = try SQLiteStore(path: scratch.databasePath)
+            let second = try SQLiteStore(path: scratch.databasePath)
+            let results = try await withThrowingTaskGroup(of: AcceptResult.self) { group in
+                for n in 0..<20 {
+                    let store = n.isMultiple(of: 2) ? first : second
+                    group.addTask { try await store.accept([incoming("evt_\(n / 4)")]) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(results.flatMap(\.accepted).sorted() == (0..<5).map { "evt_\($0)" })
+            #expect(results.flatMap(\.duplicates).count == 15)
+            #expect(try count("events", in: scratch.databasePath) == 5)
+        }
+
+        @Test("200 concurrent accepts of distinct ids: all stored, in far fewer transactions")
+        func groupCommit() async throws {
+            let scratch = try Scratch()
+            let store = try SQLiteStore(path: scratch.databasePath)
+            let results = try await withThrowingTaskGroup(of: AcceptResult.self) { group in
+                for n in 0..<200 {
+                    group.addTask { try await store.accept([incoming("evt_\(n)")]) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(Set(results.flatMap(\.accepted)) == Set((0..<200).map { "evt_\($0)" }))
+            #expect(results.allSatisfy { $0.accepted.count == 1 && $0.duplicates.isEmpty })
+            #expect(try count("events", in: scratch.databasePath) == 200)
+            let statistics = await store.commitStatistics
+            #expect(statistics.batches == 200)
+            #expect(statistics.events == 200)
+            #expect(statistics.transactions < 100, "\(statistics)")
+            #expect(statistics.largestTransaction > 1, "\(statistics)")
+        }
+
+        @Test("one transaction holds at most the configured number of events")
+        func transactionCap() async throws {
+            let scratch = try Scratch()
+            let store = try SQLiteStore(path: scratch.databasePath,
+                                        options: SQLiteStoreOptions(maximumEventsPerTransaction: 10))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for n in 0..<100 {
+                    group.addTask { _ = try await store.accept([incoming("a\(n)"), incoming("b\(n)")]) }
+                }
+                try await group.waitForAll()
+            }
+            let statistics = await store.commitStatistics
+            #expect(statistics.events == 200)
+            #expect(statistics.largestTransaction <= 10, "\(statistics)")
+            #expect(statistics.transactions >= 20, "\(statistics)")
+        }
+
+        @Test("close answers every accept already queued before it closes")
+        func closeDrains() async throws {
+            let scratch = try Scratch()
+            let store = try SQLiteStore(path: scratch.databasePath)
+            let accepts = (0..<50).map { n in Task { try await store.accept([incoming("evt_\(n)")]) } }
+            try await Task.sleep(for: .milliseconds(1))
+            try await store.close()
+            var accepted: [String] = []
+            for task in accepts {
+                switch await task.result {
+                case .success(let result): accepted += result.accepted
+                case .failure(let error): #expect((error as? StoreError)?.reason == .storeIsClosed)
+                }
+            }
+            // Whatever was answered accepted is on disk; whatever was refused is not.
+            let reopened = try SQLiteStore(path: scratch.databasePath)
+            #expect(Set(try await reopened.events(matching: EventFilter(limit: 100)).map(\.id)) == Set(accepted))
+        }
+    }
+}
