@@ -4,7 +4,7 @@
 SWIFT ?= swift
 CONFIG ?= debug
 
-.PHONY: all deps test-deps build run test bench bench-lua bench-rules clean
+.PHONY: all deps test-deps build run test bench bench-lua bench-rules bench-receipt clean
 
 all: build
 
@@ -27,7 +27,7 @@ test: test-deps
 	$(SWIFT) test --skip-build
 
 # Benchmarks (release build); figures in README.md.
-bench: bench-lua bench-rules
+bench: bench-lua bench-rules bench-receipt
 
 bench-lua: deps
 	$(SWIFT) run -c release hookd-bench
@@ -38,3 +38,7 @@ bench-rules: deps
 
 clean:
 	rm -rf .build
+
+# hookd serve under wrk (64 connections), against nginx + Lua in memory.
+bench-receipt:
+	bench/receipt-bench.sh

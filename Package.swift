@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // The system liblua5.4 (Debian: liblua5.4-dev), found through pkg-config.
@@ -43,12 +45,18 @@ let package = Package(
             "HookdCore",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .target(name: "HookdServer", dependencies: ["HookdCore"]),
+        .target(name: "HookdServer", dependencies: [
+            "HookdCore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        ]),
         .executableTarget(
             name: "hookd",
             dependencies: [
-                "HookdCore", "HookdServer", "LuaRuntime",
+                "HookdCore", "HookdServer", "HookdSQLite", "LuaRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .executableTarget(
@@ -63,7 +71,14 @@ let package = Package(
             "HookdSQLite", "HookdCore",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        .testTarget(name: "HookdServerTests", dependencies: [
+            "HookdServer", "HookdCore", "HookdSQLite",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
         // Runs the built hookd binary (make test builds it first).
-        .testTarget(name: "EndToEndTests", exclude: ["Support/mock_downstream.py", "Golden"]),
+        .testTarget(name: "EndToEndTests", dependencies: [
+            "HookdCore", "HookdSQLite",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ], exclude: ["Support/mock_downstream.py", "Golden"]),
     ]
 )

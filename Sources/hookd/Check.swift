@@ -32,7 +32,7 @@ struct Check: ParsableCommand {
         var problems = secrets.errors.map(\.description)
         var ruleCount = 0
         do {
-            let listed = Dictionary(uniqueKeysWithValues: loaded.secrets.map { ($0, secrets.ruleSecrets[$0]) })
+            let listed = Dictionary(loaded.secrets.map { ($0, secrets.ruleSecrets[$0]) }, uniquingKeysWith: { first, _ in first })
             let rules = try RuleSet(directory: RuleDirectory(path: loaded.rulesDirectory), secrets: listed, limits: loaded.limits)
             ruleCount = rules.rules.count
         } catch {

@@ -97,7 +97,7 @@ struct DryRunCommand: AsyncParsableCommand {
         do {
             var directory = try RuleDirectory(path: loaded.rulesDirectory)
             if !rule.isEmpty { directory = try directory.selecting(files: rule) }
-            let listed = Dictionary(uniqueKeysWithValues: loaded.secrets.map { ($0, secrets.ruleSecrets[$0]) })
+            let listed = Dictionary(loaded.secrets.map { ($0, secrets.ruleSecrets[$0]) }, uniquingKeysWith: { first, _ in first })
             ruleSet = try RuleSet(directory: directory, secrets: listed, limits: loaded.limits)
             pool = try WorkerPool(program: ruleSet.program, size: 1)
         } catch let error as RuleLoadError {

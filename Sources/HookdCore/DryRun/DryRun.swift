@@ -78,7 +78,7 @@ public struct DryRun: Sendable {
             rule: rule.name, file: rule.file, outcome: .ok, error: nil, traceback: nil, skipReason: nil,
             calls: result.calls.map { call in
                 .init(method: call.request.method, url: mask(call.request.url), status: call.status,
-                      error: mask(call.error), sent: call.sent, mocked: host.mock(for: call.request) != nil,
+                      error: mask(call.error), sent: call.sent && call.status != nil, mocked: host.mock(for: call.request) != nil,
                       idempotencyKey: mask(call.request.header("Idempotency-Key") ?? IdempotentHost.key(prefix: prefix, number: call.request.number)))
             },
             logs: result.logs.map { .init(level: $0.level.rawValue, message: mask($0.message), fieldsJSON: mask($0.fieldsJSON)) },

@@ -1,8 +1,8 @@
 /// Writes JSON text by hand where the bytes must be exact: strings escaped per RFC 8259, raw JSON
 /// elements (a payload as received) copied unchanged.
-enum JSONText {
+public enum JSONText {
     /// `value` as a JSON string literal, quotes included.
-    static func string(_ value: String) -> String {
+    public static func string(_ value: String) -> String {
         var out = "\""
         out.reserveCapacity(value.utf8.count + 2)
         for scalar in value.unicodeScalars {
@@ -23,7 +23,7 @@ enum JSONText {
     }
 
     /// `value` as a JSON string literal, or `null`.
-    static func optionalString(_ value: String?) -> String {
+    public static func optionalString(_ value: String?) -> String {
         value.map(string) ?? "null"
     }
 }

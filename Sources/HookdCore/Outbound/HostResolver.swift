@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import NIOPosix
 
 /// Resolves a host name to its addresses, so that the outbound guard judges where a call really
 /// goes (a name, or a numeric form such as `2130706433`, can stand for a loopback address).
@@ -12,12 +13,15 @@ public protocol HostResolver: Sendable {
     func addresses(of host: String, port: Int) async throws(OutboundError) -> [IPAddress]
 }
 
-/// `getaddrinfo`, run off Swift's cooperative pool since it blocks.
+/// `getaddrinfo`, run on NIO's blocking-I/O thread pool since it blocks (never on Swift's
+/// cooperative pool, whose two threads also serve HTTP and the commit writer).
 public struct SystemHostResolver: HostResolver {
     public init() {}
 
     public func addresses(of host: String, port: Int) async throws(OutboundError) -> [IPAddress] {
-        let result: Result<[IPAddress], OutboundError> = await Task.detached {
+        let lookup: Result<[IPAddress], OutboundError>
+        do {
+            lookup = try await NIOThreadPool.singleton.runIfActive {
             var hints = addrinfo()
             hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
             var list: UnsafeMutablePointer<addrinfo>?
@@ -33,8 +37,11 @@ public struct SystemHostResolver: HostResolver {
                 cursor = entry.pointee.ai_next
             }
             return found.isEmpty ? .failure(.unresolvable(host)) : .success(found)
-        }.value
-        return try result.get()
+            }
+        } catch {
+            throw .unresolvable(host)
+        }
+        return try lookup.get()
     }
 }
 

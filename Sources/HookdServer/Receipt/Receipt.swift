@@ -1,0 +1,133 @@
+import Foundation
+import HookdCore
+import Logging
+import Synchronization
+
+/// The webhook listener's work, apart from HTTP: find the source by path, check the client address
+/// and the announced size before the body is read, then authenticate the raw bytes, parse them into
+/// events and store them durably, answering exactly as SPEC §3 says.
+public final class Receipt: Sendable {
+    /// What to do with a request once its head has been read.
+    public enum Admission: Sendable {
+        /// Answer at once; the body is not wanted.
+        case refuse(ReceiptAnswer)
+        /// Read the body (at most `maxBody` bytes) and call `receive`.
+        case read(ServedSource, client: String, maxBody: Int)
+    }
+
+    private let current: Mutex<ServedSources>
+    public let store: any Store
+    public let rejections: RejectionLog
+    private let clock: AuthClock
+    private let logger: Logger
+
+    public init(sources: ServedSources, store: any Store, rejections: RejectionLog = RejectionLog(), clock: AuthClock = .system,
+                logger: Logger = Logger(label: "hookd.receipt")) {
+        current = Mutex(sources)
+        self.store = store
+        self.rejections = rejections
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// The sources in force; a reload replaces them whole.
+    public var sources: ServedSources {
+        get { current.withLock { $0 } }
+        set { current.withLock { $0 = newValue } }
+    }
+
+    public func admit(_ request: IncomingRequest) -> Admission {
+        let sources = self.sources
+        guard let source = sources.byPath[request.path] else { return .refuse(.notFound) }
+        guard request.method.uppercased() == "POST" else { return .refuse(.methodNotAllowed) }
+        let peerText = request.peer?.description ?? "unknown"
+        if !source.config.allowIPs.isEmpty {
+            guard let peer = request.peer,
+                  let client = source.clientAddress.clientAddress(peer: peer, forwardedFor: request.forwardedFor) else {
+                return refuse(.forbidden, source: source, client: peerText, reason: "client address unknown or X-Forwarded-For malformed")
+            }
+            guard source.config.allows(client) else {
+                return refuse(.forbidden, source: source, client: client.description, reason: "client \(client) not in allow_ips")
+            }
+        }
+        let client = request.peer.flatMap { source.clientAddress.clientAddress(peer: $0, forwardedFor: request.forwardedFor) }?.description ?? peerText
+        if let length = request.contentLength, length > sources.maxBody {
+            return refuse(.payloadTooLarge, source: source, client: client, reason: "Content-Length \(length) over max_body \(sources.maxBody)")
+        }
+        return .read(source, client: client, maxBody: sources.maxBody)
+    }
+
+    /// A body that was larger than `max_body` (announced or not).
+    public func bodyTooLarge(_ source: ServedSource, client: String, maxBody: Int) -> ReceiptAnswer {
+        record(.payloadTooLarge, source: source, client: client, reason: "body over max_body \(maxBody)")
+        return .payloadTooLarge
+    }
+
+    /// Authenticates, parses and stores one request's body.
+    public func receive(_ request: IncomingRequest, body: [UInt8], source: ServedSource, client: String) async -> ReceiptAnswer {
+        // `mode: sync` answers 200 only once every rule succeeded; rules do not run yet (the
+        // dispatcher lands next), so such a source fails closed: nothing is stored, the provider retries.
+        guard source.config.mode == .async else { return .unavailable }
+        do {
+            try source.verifier.verify(AuthRequest(body: body, headers: request.headerFields, clock: clock))
+        } catch {
+            record(.unauthorized, source: source, client: client, reason: error.reason)
+            return .unauthorized
+        }
+        var events: [ParsedEvent]
+        do {
+            events = try source.parser.parse(body: body, headers: request.headerFields)
+        } catch {
+            record(.invalid(error), source: source, client: client, reason: error.message)
+            return .invalid(error)
+        }
+        var rawBody = body
+        if case .bearer(_, let field?) = source.config.auth {
+            events = events.map { $0.removingPayloadMember(atPath: [field]) }
+            rawBody = Self.bodyWithoutSecret(body, events: events)
+        }
+        let raw = RawRequest(body: rawBody, headers: Self.masked(request.headers, hiding: source.credentialHeaders))
+        let now = Date()
+        let incoming = events.map { event in
+            IncomingEvent(event, source: source.config.name,
+                          orderKey: source.config.orderBy.flatMap { event.value(atPath: $0.description) },
+                          receivedAt: now, request: raw)
+        }
+        do {
+            let result = try await store.accept(incoming)
+            return .accepted(result.accepted, duplicates: result.duplicates)
+        } catch {
+            logger.error("store refused \(incoming.count) event(s) of source \(source.config.name): \(error); answered 503")
+            return .unavailable
+        }
+    }
+
+    /// The headers as stored with the event: credential headers' values replaced by `***`.
+    static func masked(_ headers: [(name: String, value: String)], hiding hidden: Set<String>) -> [RawRequest.Header] {
+        headers.map { RawRequest.Header(name: $0.name, value: hidden.contains($0.name.lowercased()) ? "***" : $0.value) }
+    }
+
+    /// The raw body of a `body_field` source as stored: the secret must not be kept, so the body is
+    /// the events' payloads (the field removed), an array for a batch. Formatting between the
+    /// elements of a batch is not kept.
+    static func bodyWithoutSecret(_ body: [UInt8], events: [ParsedEvent]) -> [UInt8] {
+        let isBatch = body.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) } == UInt8(ascii: "[")
+        guard isBatch else { return events.first?.payload ?? body }
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        for (index, event) in events.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out += event.payload
+        }
+        out.append(UInt8(ascii: "]"))
+        return out
+    }
+
+    private func refuse(_ answer: ReceiptAnswer, source: ServedSource, client: String, reason: String) -> Admission {
+        record(answer, source: source, client: client, reason: reason)
+        return .refuse(answer)
+    }
+
+    private func record(_ answer: ReceiptAnswer, source: ServedSource, client: String, reason: String) {
+        rejections.record(.init(time: Date(), source: source.config.name, client: client, status: answer.status, reason: reason))
+    }
+}

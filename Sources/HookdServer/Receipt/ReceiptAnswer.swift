@@ -1,0 +1,35 @@
+import HookdCore
+
+/// One answer of the webhook listener: a status and its JSON body, exactly as SPEC §3 writes them.
+public struct ReceiptAnswer: Sendable, Equatable {
+    public var status: Int
+    public var body: String
+
+    public init(status: Int, body: String) {
+        self.status = status
+        self.body = body
+    }
+
+    /// 200: every event is durably stored, or was already.
+    public static func accepted(_ accepted: [String], duplicates: [String]) -> ReceiptAnswer {
+        let list = { (ids: [String]) in "[" + ids.map(JSONText.string).joined(separator: ", ") + "]" }
+        return ReceiptAnswer(status: 200, body: #"{"accepted": \#(list(accepted)), "duplicates": \#(list(duplicates))}"#)
+    }
+
+    /// 400 `invalid_json` or `invalid_payload`, with the parser's message.
+    public static func invalid(_ error: ProviderError) -> ReceiptAnswer {
+        ReceiptAnswer(status: 400, body: #"{"error": "\#(error.errorCode)", "message": \#(JSONText.string(error.message))}"#)
+    }
+
+    public static let unauthorized = ReceiptAnswer(status: 401, body: #"{"error": "unauthorized"}"#)
+    public static let forbidden = ReceiptAnswer(status: 403, body: #"{"error": "forbidden"}"#)
+    public static let notFound = ReceiptAnswer(status: 404, body: #"{"error": "not_found"}"#)
+    public static let methodNotAllowed = ReceiptAnswer(status: 405, body: #"{"error": "method_not_allowed"}"#)
+    public static let payloadTooLarge = ReceiptAnswer(status: 413, body: #"{"error": "payload_too_large"}"#)
+    public static let unavailable = ReceiptAnswer(status: 503, body: #"{"error": "unavailable"}"#)
+
+    /// 500 in `mode: sync` when a rule failed.
+    public static func ruleFailed(_ rules: [String]) -> ReceiptAnswer {
+        ReceiptAnswer(status: 500, body: #"{"error": "rule_failed", "rules": [\#(rules.map(JSONText.string).joined(separator: ", "))]}"#)
+    }
+}

@@ -1,0 +1,51 @@
+import HookdCore
+
+/// A source as the listener serves it in one generation: its configuration, its verifier and its
+/// parser, built and checked before the generation goes live.
+public struct ServedSource: Sendable {
+    public var config: SourceConfig
+    public var verifier: any Verifier
+    public var parser: any ProviderParser
+    public var clientAddress: ClientAddressResolver
+
+    public init(config: SourceConfig, verifier: any Verifier, parser: any ProviderParser) {
+        self.config = config
+        self.verifier = verifier
+        self.parser = parser
+        clientAddress = ClientAddressResolver(config)
+    }
+
+    /// Lower-case names of the headers masked in stored requests and hidden from rules.
+    public var credentialHeaders: Set<String> {
+        config.auth.credentialHeaders.union(verifier.credentialHeaders.map { $0.lowercased() })
+    }
+}
+
+/// Every source of one generation, by path, and the listener's body limit.
+public struct ServedSources: Sendable {
+    public let byPath: [String: ServedSource]
+    public let maxBody: Int
+
+    public init(sources: [ServedSource], maxBody: Int) {
+        byPath = Dictionary(sources.map { ($0.config.path, $0) }, uniquingKeysWith: { first, _ in first })
+        self.maxBody = maxBody
+    }
+
+    /// Builds every source of `config`; throws the first misconfiguration, naming the source and key.
+    public static func build(_ config: HookdConfig, secrets: SecretResolution,
+                             factory: VerifierFactory = VerifierFactory()) async throws(DaemonError) -> ServedSources {
+        let verifiers: [String: any Verifier]
+        do {
+            verifiers = try await factory.verifiers(for: config, secrets: secrets)
+        } catch {
+            throw DaemonError(error.description)
+        }
+        var sources: [ServedSource] = []
+        for source in config.sources {
+            guard let verifier = verifiers[source.name] else { throw DaemonError("sources[\(source.name)].auth: no verifier") }
+            guard let parser = Provider.parser(for: source) else { throw DaemonError("sources[\(source.name)].provider: no parser") }
+            sources.append(ServedSource(config: source, verifier: verifier, parser: parser))
+        }
+        return ServedSources(sources: sources, maxBody: config.server.maxBody)
+    }
+}

@@ -1,0 +1,202 @@
+import AsyncHTTPClient
+import NIOCore
+import Foundation
+import HookdCore
+import HookdServer
+import HookdSQLite
+import Testing
+
+/// The webhook listener over real HTTP on 127.0.0.1: signed examples stored, duplicates, every bad
+/// input of SPEC §3 answered exactly, and the daemon still serving after.
+@Suite("Receipt over HTTP", .serialized)
+struct ReceiptServerTests {
+    @Test("every seed provider's example, signed as the provider would, is accepted and stored")
+    func examplesAccepted() async throws {
+        let daemon = try await TestDaemon()
+        defer { Task { await daemon.stop() } }
+        let cases: [(String, String, String, String?)] = [
+            ("passage", "passage/data_available.json", "Connection.Updated", "data_available"),
+            ("passport", "passport/user_delete.json", "user.delete", nil),
+            ("ethpass", "ethpass/pass_expire.json", "pass:expire", nil),
+            ("passfort", "passfort/product_status_changed.json", "PRODUCT_STATUS_CHANGED", "CANCELLED"),
+        ]
+        for (source, fixture, type, status) in cases {
+            let body = try TestDaemon.example(fixture)
+            let answer = try await daemon.sendSigned(source, body: body)
+            #expect(answer.status == 200, "\(source): \(answer.body)")
+            let json = try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: [String]]
+            let id = try #require(json?["accepted"]?.first, "\(answer.body)")
+            #expect(json?["duplicates"] == [])
+            let stored = try #require(try await daemon.store.event(id: id, source: source).event)
+            #expect(stored.type == type && stored.status == status, "\(source)")
+            if source == "passfort" {
+                // The body field's secret is not kept, in the payload or in the raw request.
+                #expect(!String(decoding: stored.request.body, as: UTF8.self).contains("yourSecret"))
+                #expect(!String(decoding: stored.payload, as: UTF8.self).contains("yourSecret"))
+            } else {
+                #expect(stored.request.body == body, "\(source)")
+            }
+        }
+        let passage = try #require(try await daemon.store.event(id: "evt_9b1f", source: "passage").event)
+        #expect(passage.request.headers.contains { $0.name.lowercased() == "x-passage-signature" && $0.value == "***" })
+    }
+
+    @Test("the 200 body is SPEC's JSON; a redelivery is listed in duplicates")
+    func duplicate() async throws {
+        let daemon = try await TestDaemon()
+        defer { Task { await daemon.stop() } }
+        let body = try TestDaemon.example("passport/user_delete.json")
+        let first = try await daemon.sendSigned("passport", body: body)
+        #expect(first.status == 200)
+        #expect(first.body == #"{"accepted": ["e502168a-b469-45d9-a079-fd45f83e0406"], "duplicates": []}"#)
+        let second = try await daemon.sendSigned("passport", body: body)
+        #expect(second.body == #"{"accepted": [], "duplicates": ["e502168a-b469-45d9-a079-fd45f83e0406"]}"#)
+    }
+
+    @Test("20 concurrent deliveries of one id store one event")
+    func concurrentDuplicates() async throws {
+        let daemon = try await TestDaemon()
+        defer { Task { await daemon.stop() } }
+        let body = try TestDaemon.example("passport/user_delete.json")
+        let answers = try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<20 { group.addTask { try await daemon.sendSigned("passport", body: body).body } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(answers.filter { $0.contains(#""accepted": ["e502"#) }.count == 1, "\(answers)")
+        #expect(answers.filter { $0.contains(#""duplicates": ["e502"#) }.count == 19)
+        let listed = try await daemon.store.events(matching: EventFilter(source: "passport"))
+        #expect(listed.count == 1)
+    }
+
+    @Test("a PassFort batch of 3 gives 3 events; the body secret is not stored in their payloads")
+    func passfortBatch() async throws {
+        let daemon = try await TestDaemon()
+        defer { Task { await daemon.stop() } }
+        let answer = try await daemon.sendSigned("passfort", body: try TestDaemon.example("passfort/batch_of_3.json"))
+        #expect(answer.status == 200, "\(answer.body)")
+        let json = try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: [String]]
+        #expect(json?["accepted"]?.count == 3)
+        let event = try #require(try await daemon.store.event(id: "33bae6b8-5689-b96b-143c-06e93ab85201", source: "passfort").event)
+        #expect(!String(decoding: event.payload, as: UTF8.self).contains("yourSecret"))
+        #expect(event.orderKey == "5b1e0c1a-0d3f-4c55-9d7e-3f0b8f0b6a11")
+    }
+
+    @Test("every bad input gets its status and body, and the daemon still serves after")
+    func badInputs() async throws {
+        let daemon = try await TestDaemon(yaml: TestDaemon.yaml(maxBody: "4KiB"))
+        defer { Task { await daemon.stop() } }
+        let key = [("Authorization", "dev-passport-key")]
+        let path = "/webhooks/passport"
+        // Fixed bodies are compared whole; the 400s and the 200 by their start (their message or ids vary).
+        func expect(_ answer: (status: Int, body: String), _ status: Int, _ body: String, sourceLocation: SourceLocation = #_sourceLocation) {
+            #expect(answer.status == status, "\(answer.body)", sourceLocation: sourceLocation)
+            if body.hasSuffix("}") {
+                #expect(answer.body == body, sourceLocation: sourceLocation)
+            } else {
+                #expect(answer.body.hasPrefix(body), "\(answer.body)", sourceLocation: sourceLocation)
+            }
+        }
+        expect(try await daemon.send(path, body: Array("not json".utf8), headers: key), 400, #"{"error": "invalid_json""#)
+        expect(try await daemon.send(path, body: Array(#"{"event": {"type": "user.delete"}}"#.utf8), headers: key), 400,
+               #"{"error": "invalid_payload", "message": "missing field event.id"}"#)
+        expect(try await daemon.send(path, body: [], headers: key), 400, #"{"error": "invalid_json""#)
+        expect(try await daemon.send(path, body: Array((String(repeating: "[", count: 200) + String(repeating: "]", count: 200)).utf8), headers: key),
+               400, #"{"error": "invalid_json""#)
+        expect(try await daemon.send(path, body: [0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D], headers: key), 400, #"{"error": "invalid_json""#)
+        expect(try await daemon.send(path, body: try TestDaemon.example("passport/user_delete.json"), headers: [("Authorization", "wrong")]),
+               401, #"{"error": "unauthorized"}"#)
+        expect(try await daemon.send(path, body: try TestDaemon.example("passport/user_delete.json")), 401, #"{"error": "unauthorized"}"#)
+        expect(try await daemon.send(path, body: Array(repeating: 0x20, count: 5000), headers: key), 413, #"{"error": "payload_too_large"}"#)
+        expect(try await daemon.send(path, body: [], method: "GET"), 405, #"{"error": "method_not_allowed"}"#)
+        expect(try await daemon.send("/nowhere", body: [], headers: key), 404, #"{"error": "not_found"}"#)
+        // A query string does not change the path a source is served on.
+        expect(try await daemon.send(path + "?from=test", body: try TestDaemon.example("passport/user_create.json"), headers: key), 200, #"{"accepted": ["#)
+        // A body of exactly max_body is accepted (padded with JSON whitespace).
+        var exact = try TestDaemon.example("passport/user_delete.json")
+        exact += Array(repeating: 0x20, count: 4096 - exact.count)
+        expect(try await daemon.send(path, body: exact, headers: key), 200, #"{"accepted": ["#)
+        let reasons = daemon.daemon.receipt.rejections.recent.map(\.reason)
+        #expect(reasons.contains("missing field event.id"), "\(reasons)")
+        #expect(reasons.contains { $0.hasPrefix("secret mismatch") }, "\(reasons)")
+        #expect(reasons.contains { $0.hasPrefix("missing header") }, "\(reasons)")
+        #expect(reasons.contains { $0.contains("over max_body 4096") }, "\(reasons)")
+    }
+}
+
+@Suite("Receipt limits over HTTP", .serialized)
+struct ReceiptLimitTests {
+    @Test("an oversize body without Content-Length (chunked) is refused with 413 while it is read")
+    func chunkedOversize() async throws {
+        let daemon = try await TestDaemon(yaml: TestDaemon.yaml(maxBody: "4KiB"))
+        defer { Task { await daemon.stop() } }
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(daemon.port)/webhooks/passport")
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: "dev-passport-key")
+        let chunks = (0..<8).map { _ in ByteBuffer(repeating: 0x20, count: 1024) }
+        let stream = AsyncStream<ByteBuffer> { continuation in
+            for chunk in chunks { continuation.yield(chunk) }
+            continuation.finish()
+        }
+        request.body = .stream(stream, length: .unknown)
+        let response = try await daemon.client.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        #expect(response.status.code == 413)
+        #expect(String(buffer: body) == #"{"error": "payload_too_large"}"#)
+        #expect(try await daemon.sendSigned("passport", body: try TestDaemon.example("passport/user_delete.json")).status == 200)
+    }
+
+    @Test("a client outside allow_ips gets 403 before its body is read")
+    func allowIPs() async throws {
+        let extra = """
+              - name: guarded
+                path: /webhooks/guarded
+                provider: passport
+                auth: { scheme: header, header: Authorization, secret_env: PASSPORT_API_KEY }
+                allow_ips: [10.0.0.0/8]
+            """
+        let daemon = try await TestDaemon(yaml: TestDaemon.yaml(extraSources: extra))
+        defer { Task { await daemon.stop() } }
+        let answer = try await daemon.send("/webhooks/guarded", body: try TestDaemon.example("passport/user_delete.json"),
+                                           headers: [("Authorization", "dev-passport-key")])
+        #expect(answer.status == 403)
+        #expect(answer.body == #"{"error": "forbidden"}"#)
+        #expect(daemon.daemon.receipt.rejections.recent.first?.reason == "client 127.0.0.1 not in allow_ips")
+    }
+
+    @Test("a store that cannot write answers 503, never 200, and nothing is acknowledged")
+    func readOnlyStore() async throws {
+        let daemon = try await TestDaemon(storeOptions: SQLiteStoreOptions(access: .readOnly))
+        defer { Task { await daemon.stop() } }
+        let answer = try await daemon.sendSigned("passport", body: try TestDaemon.example("passport/user_delete.json"))
+        #expect(answer.status == 503)
+        #expect(answer.body == #"{"error": "unavailable"}"#)
+    }
+
+    @Test("a full store (max size reached) answers 503")
+    func fullStore() async throws {
+        let daemon = try await TestDaemon(storeOptions: SQLiteStoreOptions(maximumSize: 64 * 1024))
+        defer { Task { await daemon.stop() } }
+        var statuses: Set<Int> = []
+        let big = try TestDaemon.example("passfort/batch_of_3.json")
+        for n in 0..<200 {
+            let body = String(decoding: big, as: UTF8.self).replacingOccurrences(of: "33bae6b8-5689-b96b-143c-06e93ab852", with: "full-\(n)-")
+            statuses.insert(try await daemon.sendSigned("passfort", body: Array(body.utf8)).status)
+            if statuses.contains(503) { break }
+        }
+        #expect(statuses.contains(503), "\(statuses)")
+        #expect(statuses.isSubset(of: [200, 503]))
+    }
+
+    @Test("misconfigured auth stops start-up, naming the source and the key")
+    func misconfiguredAuth() async throws {
+        var environment = TestDaemon.environment
+        environment["ETHPASS_SECRET"] = nil
+        do {
+            _ = try await TestDaemon(environment: environment)
+            Issue.record("the daemon started without ETHPASS_SECRET")
+        } catch let error as DaemonError {
+            #expect(error.description.contains("sources[ethpass].auth.secret_env"), "\(error)")
+            #expect(error.description.contains("ETHPASS_SECRET is not set"), "\(error)")
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import AsyncHTTPClient
+import Foundation
+import HookdCore
+import HookdServer
+import HookdSQLite
+import Logging
+import NIOCore
+
+/// A daemon on 127.0.0.1 (a free port) for one test: a scratch directory with hookd.yaml, the
+/// repository's rules and example keys, and a SQLite store of its own.
+final class TestDaemon: @unchecked Sendable {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    let directory: URL
+    let daemon: Daemon
+    let store: SQLiteStore
+    let config: HookdConfig
+    private var task: Task<Void, any Error>?
+    private(set) var port = 0
+    // The shared client needs no shutdown, so a test that ends while a stop is under way cannot trap.
+    let client = HTTPClient.shared
+
+    /// The repository's four seed sources, plus `extraSources` (YAML list items).
+    static func yaml(maxBody: String = "1MiB", extraSources: String = "") -> String {
+        """
+        server:
+          listen: 127.0.0.1:0
+          max_body: \(maxBody)
+        store: sqlite:data/hookd.sqlite
+        rules: \(root.appendingPathComponent("rules").path)
+        pid_file: data/hookd.pid
+        secrets: [PASSAGE_API_KEY]
+        sources:
+          - name: passage
+            path: /webhooks/passage
+            provider: passage
+            auth: { scheme: jwt, header: X-Passage-Signature, algorithm: ES256,
+                    public_key_file: \(root.appendingPathComponent("examples/keys/passage.pem").path),
+                    signing_key_file: \(root.appendingPathComponent("examples/keys/passage-signing.pem").path) }
+          - name: passport
+            path: /webhooks/passport
+            provider: passport
+            auth: { scheme: header, header: Authorization, secret_env: PASSPORT_API_KEY }
+          - name: ethpass
+            path: /webhooks/ethpass
+            provider: ethpass
+            auth: { scheme: header, header: Authorization, secret_env: ETHPASS_SECRET }
+          - name: passfort
+            path: /webhooks/passfort
+            provider: passfort
+            auth: { scheme: bearer, secret_env: PASSFORT_SECRET, body_field: secret }
+            order_by: data.profile_id
+        \(extraSources)
+        """
+    }
+
+    static let environment = [
+        "PASSAGE_API_KEY": "pk_dev_passage_0000", "PASSPORT_API_KEY": "dev-passport-key",
+        "ETHPASS_SECRET": "dev-ethpass-secret", "PASSFORT_SECRET": "yourSecret",
+    ]
+
+    init(yaml: String = TestDaemon.yaml(), environment: [String: String] = TestDaemon.environment,
+         storeOptions: SQLiteStoreOptions = SQLiteStoreOptions()) async throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("hookd-server-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let file = directory.appendingPathComponent("hookd.yaml")
+        try yaml.write(to: file, atomically: true, encoding: .utf8)
+        config = try ConfigLoader.load(path: file.path)
+        var opened: SQLiteStore?
+        daemon = try await Daemon.prepare(config: config, store: { location throws(DaemonError) in
+            guard case .sqlite(let path) = location else { throw DaemonError("sqlite only") }
+            do {
+                if storeOptions.access == .readOnly { try Self.create(path) }
+                let store = try SQLiteStore(path: path, options: storeOptions)
+                opened = store
+                return store
+            } catch { throw DaemonError("\(error)") }
+        }, environment: environment, logger: Logger(label: "test"))
+        store = opened!
+        let ready = AsyncStream<Int>.makeStream()
+        task = Task { [daemon] in
+            try await daemon.run(gracefulShutdownSignals: []) { port in ready.continuation.yield(port) }
+        }
+        for await bound in ready.stream {
+            port = bound
+            break
+        }
+    }
+
+    /// Creates an empty store at `path`, so that it can then be opened read-only.
+    static func create(_ path: String) throws {
+        _ = try SQLiteStore(path: path)
+    }
+
+    func stop() async {
+        task?.cancel()
+        _ = await task?.result
+        try? await store.close()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// POSTs (or sends `method`) to `path`; answers status and body text.
+    func send(_ path: String, body: [UInt8], headers: [(String, String)] = [], method: String = "POST") async throws -> (status: Int, body: String) {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = .init(rawValue: method)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let response = try await client.execute(request, timeout: .seconds(30))
+        let answer = try await response.body.collect(upTo: 1 << 20)
+        return (Int(response.status.code), String(buffer: answer))
+    }
+
+    /// Signs `body` as `source`'s provider would and POSTs it to the source's path.
+    func sendSigned(_ source: String, body: [UInt8]) async throws -> (status: Int, body: String) {
+        let sourceConfig = config.source(named: source)!
+        let secrets = SecretResolver(environment: Self.environment).resolve(config, for: .serving)
+        let signer = try await RequestSigner.load(source: source, auth: sourceConfig.auth, secrets: secrets.sourceSecrets[source] ?? [])
+        let signed = try await signer.sign(body)
+        return try await send(sourceConfig.path, body: signed.body, headers: signed.headers + [("Content-Type", "application/json")])
+    }
+
+    static func example(_ name: String) throws -> [UInt8] {
+        Array(try Data(contentsOf: root.appendingPathComponent("examples/\(name)")))
+    }
+}

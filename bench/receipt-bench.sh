@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Issue 4's benchmark: `hookd serve` (release build) driven by wrk with the Passage example, a unique
+# event id per request and header auth, every 200 durably committed (WAL, synchronous=FULL); then the
+# same load against nginx + Lua doing check-parse-dedupe-match in memory (bench/nginx-baseline.conf).
+# Prints accepted events/s, p50/p99, errors, peak RSS, fsyncs (transactions) per second, the
+# filesystem, and hookd as a ratio of nginx.
+# Usage: bench/receipt-bench.sh [DURATION] [CONNECTIONS]     (make bench-receipt; defaults 10s, 64)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration=${1:-10s}
+connections=${2:-64}
+scripts/install-deps.sh bench
+swift build -c release --product hookd >/dev/null
+hookd=$(swift build -c release --show-bin-path)/hookd
+
+# The store must be on a real disk: tmpfs makes fsync free and the figure meaningless.
+work=$PWD/.build/bench-receipt
+rm -rf "$work" && mkdir -p "$work/rules"
+export BENCH_KEY=bench-key-0123456789 HOOKD_BENCH_KEY=bench-key-0123456789
+export HOOKD_BENCH_FIXTURE=$PWD/examples/passage/data_available.json HOOKD_BENCH_PATH=/webhooks/passage
+cp rules/*.lua "$work/rules/"
+cat > "$work/hookd.yaml" <<YAML
+server: { listen: 127.0.0.1:18080, max_body: 1MiB }
+store: sqlite:data/hookd.sqlite
+rules: rules/
+pid_file: data/hookd.pid
+sources:
+  - name: passage
+    path: /webhooks/passage
+    provider: passage
+    auth: { scheme: header, header: X-Hookd-Key, secret_env: BENCH_KEY }
+YAML
+
+peak_rss() { awk '/VmHWM/ { printf "%.1f MiB", $2 / 1024 }' "/proc/$1/status"; }
+run_wrk() { HOOKD_BENCH_RUN=$1 wrk -t2 -c"$connections" -d"$duration" --latency -s bench/receipt_wrk.lua "http://127.0.0.1:$2" | grep '^RESULT'; }
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); filesystem of the store: $(stat -f -c %T "$work")"
+(cd "$work" && exec "$hookd" serve --config hookd.yaml > "$work/hookd.log" 2>&1) &
+for _ in $(seq 1 100); do grep -q "listening on" "$work/hookd.log" 2>/dev/null && break; sleep 0.1; done
+pid=$(cat "$work/data/hookd.pid")
+hookd_result=$(run_wrk 1 18080)
+hookd_rss=$(peak_rss "$pid")
+kill -TERM "$pid"; wait "$pid" || true
+echo "hookd:        $hookd_result peak_rss=$hookd_rss"
+grep -o 'group commit: .*' "$work/hookd.log" | tail -1 | sed 's/^/              /'
+
+sed -e "s#PIDFILE#$work/nginx.pid#" -e "s#PORT#18081#" -e "s#KEY#$BENCH_KEY#" bench/nginx-baseline.conf > "$work/nginx.conf"
+nginx -c "$work/nginx.conf" -p "$work" -g 'daemon off;' 2> "$work/nginx.log" &
+nginx_pid=$!
+sleep 0.5
+nginx_result=$(run_wrk 2 18081)
+kill -QUIT "$nginx_pid"; wait "$nginx_pid" || true
+echo "nginx+Lua:    $nginx_result (in memory, no durability)"
+
+hookd_rps=$(sed -E 's/.*rps=([0-9]+).*/\1/' <<<"$hookd_result")
+nginx_rps=$(sed -E 's/.*rps=([0-9]+).*/\1/' <<<"$nginx_result")
+python3 -c "print(f'hookd / nginx+Lua: {$hookd_rps / $nginx_rps:.2f}')"
