@@ -17,9 +17,10 @@ test-deps:
 build: deps
 	$(SWIFT) build -c $(CONFIG) --product hookd
 
+# Serves the repository's hookd.yaml with the development secrets of examples/dev.env; in a second
+# terminal: `.build/debug/hookd send examples/passage/data_available.json --source passage`.
 run: build
-	@# `hookd serve` lands with the receipt issue; until then this shows what the binary offers.
-	$(SWIFT) run -c $(CONFIG) hookd --help
+	@set -a; . examples/dev.env; set +a; exec $$($(SWIFT) build -c $(CONFIG) --show-bin-path)/hookd serve --config hookd.yaml
 
 test: test-deps
 	$(SWIFT) build --build-tests
