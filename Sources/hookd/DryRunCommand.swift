@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HookdCore
+import HookdSQLite
 import LuaRuntime
 
 /// `hookd dry-run`: runs the rules against a fixture and shows every call they would make (SPEC §6).
@@ -32,7 +33,7 @@ struct DryRunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The source whose provider parses the fixture.")
     var source: String?
 
-    @Option(name: .long, help: "A stored event instead of a fixture (needs the store of `hookd serve`).")
+    @Option(name: .long, help: "A stored event instead of a fixture (read from the store; --source when ids collide).")
     var event: String?
 
     @Option(name: .long, help: "The configuration file.")
@@ -67,23 +68,26 @@ struct DryRunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        if event != nil {
-            fail("--event needs the event store, which lands with `hookd serve`; run a fixture for now")
-        }
         let loaded: HookdConfig
         do {
             loaded = try ConfigLoader.load(path: config)
         } catch {
             fail(error.errors.map(\.description).joined(separator: "\n"))
         }
-        guard let sourceName = source, let sourceConfig = loaded.source(named: sourceName) else {
+        let stored = await storedEvent(loaded)
+        let sourceName = stored?.source ?? source
+        guard let sourceName, let sourceConfig = loaded.source(named: sourceName) else {
             let known = loaded.sources.map(\.name).joined(separator: ", ")
-            fail("no source named '\(source ?? "")' in \(config) (sources: \(known.isEmpty ? "none" : known))")
+            fail("no source named '\(sourceName ?? "")' in \(config) (sources: \(known.isEmpty ? "none" : known))")
         }
-        guard let body = FileManager.default.contents(atPath: fixture ?? "") else {
-            fail("cannot read the fixture \(fixture ?? "")")
+        var body: [UInt8] = []
+        if stored == nil {
+            guard let data = FileManager.default.contents(atPath: fixture ?? "") else {
+                fail("cannot read the fixture \(fixture ?? "")")
+            }
+            body = Array(data)
         }
-        let headers = try parsedHeaders()
+        let headers = try stored.map { $0.request.headers.map { (name: $0.name, value: $0.value) } } ?? parsedHeaders()
         let mocks: [HTTPMock]
         do {
             mocks = try mock.map { argument throws(HTTPMockError) in try HTTPMock(argument: argument) }
@@ -111,7 +115,13 @@ struct DryRunCommand: AsyncParsableCommand {
                             host: DryRunHost(mocks: mocks, live: outbound), mask: mask)
         let report: DryRunReport
         do {
-            report = try await dryRun.run(body: Array(body), headers: headers, pool: pool)
+            if let stored {
+                let event = ParsedEvent(id: stored.id, type: stored.type, status: stored.status, timestamp: stored.timestamp,
+                                        payload: stored.payload, dataPath: stored.dataPath)
+                report = await dryRun.run(events: [event], headers: headers, pool: pool)
+            } else {
+                report = try await dryRun.run(body: body, headers: headers, pool: pool)
+            }
         } catch {
             await outbound?.shutdown()
             fail(error.description)
@@ -122,6 +132,25 @@ struct DryRunCommand: AsyncParsableCommand {
         case .text: print(report.text(explain: explain), terminator: "")
         }
         if report.anyRuleFailed { throw ExitCode(1) }
+    }
+
+    /// The event of `--event`, read from the store (read-only, so a running daemon is not disturbed).
+    private func storedEvent(_ config: HookdConfig) async -> StoredEvent? {
+        guard let id = event else { return nil }
+        guard case .sqlite(let path) = config.store else { fail("--event: only sqlite: stores are supported") }
+        guard FileManager.default.fileExists(atPath: path) else { fail("--event: no store at \(path) (has `hookd serve` run?)") }
+        do {
+            let store = try SQLiteStore(path: path, options: SQLiteStoreOptions(access: .readOnly))
+            let lookup = try await store.event(id: id, source: source)
+            try? await store.close()
+            switch lookup {
+            case .found(let stored): return stored
+            case .notFound: fail("--event: no stored event \(id)\(source.map { " in source \($0)" } ?? "")")
+            case .ambiguous(let sources): fail("--event: \(id) is an event of several sources (\(sources.joined(separator: ", "))); add --source")
+            }
+        } catch {
+            fail("--event: cannot read the store at \(path): \(error)")
+        }
     }
 
     private func parsedHeaders() throws -> [(name: String, value: String)] {

@@ -1,4 +1,6 @@
 import Foundation
+import HookdCore
+import HookdSQLite
 import Testing
 
 /// `hookd dry-run` as a user runs it: the repository's hookd.yaml, rules and examples, and scratch
@@ -105,7 +107,7 @@ struct DryRunCommandTests {
         (["examples/passage/data_available.json", "--source", "passage", "--format", "xml"], "xml"),
         (["examples/passage/data_available.json", "--source", "passage", "--header", "no colon"], "expected 'Name: value'"),
         (["examples/passage/data_available.json", "--source", "passage", "--rule", "rules/nope.lua"], "rules/nope.lua: cannot read the rule file"),
-        (["--event", "evt_1"], "--event needs the event store"),
+        (["--event", "evt_1", "examples/passage/data_available.json"], "give a FIXTURE or --event ID, not both"),
         (["examples/passport/user_delete.json", "--source", "passage"], "would refuse this fixture with 400 invalid_payload: missing field id"),
         (["examples/passage/data_available.json", "--source", "passage", "--config", "missing.yaml"], "missing.yaml"),
     ])
@@ -210,5 +212,28 @@ struct DryRunCommandTests {
         let refused = try dryRun(["fixture.json", "--source", "hooks", "--live"], in: guarded.directory)
         #expect(refused.status == 1, "\(refused.output)")
         #expect(refused.output.contains("which is not a public address"), "\(refused.output)")
+    }
+
+    @Test("--event runs the rules on a stored event, with its stored headers; unknown ids exit 2")
+    func storedEvent() async throws {
+        let project = try ScratchProject(files: [
+            "hookd.yaml": Self.scratchConfig + "\nstore: sqlite:data/hookd.sqlite\n",
+            "rules/show.lua": "return { on = { type = 't' }, handle = function(e) log.info(e.id .. ' ' .. e.headers['x-request-id'] .. ' ' .. tostring(e.headers['x-key'])) end }",
+        ])
+        defer { project.remove() }
+        let noStore = try dryRun(["--event", "evt_stored"], in: project.directory)
+        #expect(noStore.status == 2 && noStore.errors.contains("no store at"), "\(noStore.errors)")
+        let store = try SQLiteStore(path: project.directory.appendingPathComponent("data/hookd.sqlite").path)
+        let payload = Array(#"{"id": "evt_stored", "type": "t", "data": {"n": 1}}"#.utf8)
+        _ = try await store.accept([IncomingEvent(
+            source: "hooks", id: "evt_stored", type: "t", payload: payload, dataPath: ["data"], receivedAt: Date(),
+            request: RawRequest(body: payload, headers: [.init(name: "X-Request-Id", value: "r-7"), .init(name: "X-Key", value: "***")]))])
+        try await store.close()
+        let found = try dryRun(["--event", "evt_stored"], in: project.directory)
+        #expect(found.status == 0, "\(found.errors)")
+        #expect(found.output.contains("event evt_stored  source hooks  type t"), "\(found.output)")
+        #expect(found.output.contains("log info: evt_stored r-7 nil"), "\(found.output)")
+        let missing = try dryRun(["--event", "nope"], in: project.directory)
+        #expect(missing.status == 2 && missing.errors.contains("no stored event nope"), "\(missing.errors)")
     }
 }

@@ -34,7 +34,11 @@ public struct DryRun: Sendable {
 
     /// Runs every matched rule on every event of the fixture, one event after another.
     public func run(body: [UInt8], headers: [(name: String, value: String)], pool: WorkerPool) async throws(DryRunError) -> DryRunReport {
-        let events = try events(body: body, headers: headers)
+        await run(events: try events(body: body, headers: headers), headers: headers, pool: pool)
+    }
+
+    /// Runs every matched rule on events already parsed (a stored event, for `--event`).
+    public func run(events: [ParsedEvent], headers: [(name: String, value: String)], pool: WorkerPool) async -> DryRunReport {
         let ruleHeaders = source.auth.headersForRules(headers)
         var reports: [DryRunReport.EventReport] = []
         for event in events {
