@@ -41,6 +41,44 @@ struct ReceiptServerTests {
         #expect(passage.request.headers.contains { $0.name.lowercased() == "x-passage-signature" && $0.value == "***" })
     }
 
+    @Test("the other schemes and providers, signed as their providers would, are accepted; a tampered body is not")
+    func otherProviders() async throws {
+        let daemon = try await TestDaemon(yaml: TestDaemon.yaml(extraSources: TestDaemon.otherProviderSources),
+                                          environment: TestDaemon.environment.merging(TestDaemon.otherProviderSecrets) { $1 })
+        defer { Task { await daemon.stop() } }
+        let sharedExample = try Data(contentsOf: TestDaemon.root.appendingPathComponent("../shared/providers/standard_webhooks_example_event.json"))
+        let cases: [(String, [UInt8], [(String, String)], String, String?)] = [
+            ("sw", Array(sharedExample), [], "example.event", nil),
+            ("gh", Array(#"{"action": "opened", "number": 7}"#.utf8), [("X-GitHub-Event", "pull_request"), ("X-GitHub-Delivery", "72d3162e-cc78-11e3")],
+             "pull_request", "opened"),
+            ("stripe", Array(#"{"id": "evt_1Stripe", "type": "payment_intent.succeeded", "created": 1700000000, "data": {"object": {"status": "succeeded"}}}"#.utf8),
+             [], "payment_intent.succeeded", "succeeded"),
+            ("shop", Array(#"{"id": 820982911946154500, "kind": "orders/create"}"#.utf8), [("X-Shopify-Webhook-Id", "b54557e4")],
+             "orders/create", nil),
+            ("slack", Array(#"{"event_id": "Ev08MFMKH6", "event": {"type": "app_mention"}}"#.utf8), [], "app_mention", nil),
+            ("signed", Array(#"{"id": "sig-1", "type": "thing.made"}"#.utf8), [], "thing.made", nil),
+            ("basic", Array(#"{"id": "basic-1", "type": "thing.made"}"#.utf8), [], "thing.made", nil),
+        ]
+        for (source, body, headers, type, status) in cases {
+            let answer = try await daemon.sendSigned(source, body: body, headers: headers)
+            #expect(answer.status == 200, "\(source): \(answer.body)")
+            let json = try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: [String]]
+            let id = try #require(json?["accepted"]?.first, "\(source): \(answer.body)")
+            let stored = try #require(try await daemon.store.event(id: id, source: source).event)
+            #expect(stored.type == type && stored.status == status, "\(source): \(stored.type) \(stored.status ?? "nil")")
+        }
+        // The same signatures over a changed body are refused.
+        for (source, body, headers, _, _) in cases where source != "basic" {
+            let sourceConfig = daemon.config.source(named: source)!
+            let secrets = SecretResolver(environment: TestDaemon.otherProviderSecrets).resolve(daemon.config, for: .checking)
+            let signed = try await RequestSigner.load(source: source, auth: sourceConfig.auth, secrets: secrets.sourceSecrets[source] ?? []).sign(body)
+            var tampered = signed.body
+            tampered[tampered.count - 2] = UInt8(ascii: " ")
+            let answer = try await daemon.send(sourceConfig.path, body: tampered, headers: signed.headers + headers)
+            #expect(answer.status == 401, "\(source): \(answer.body)")
+        }
+    }
+
     @Test("the 200 body is SPEC's JSON; a redelivery is listed in duplicates")
     func duplicate() async throws {
         let daemon = try await TestDaemon()

@@ -54,6 +54,52 @@ final class TestDaemon: @unchecked Sendable {
         """
     }
 
+    /// Sources of the providers that have no example in examples/ (`otherProviderSources`).
+    static let otherProviderSources = """
+          - name: sw
+            path: /webhooks/sw
+            provider: standard-webhooks
+            auth: { scheme: standard-webhooks, secret_env: SW_SECRET }
+          - name: gh
+            path: /webhooks/gh
+            provider: github
+            auth: { scheme: github, secret_env: GH_SECRET }
+          - name: stripe
+            path: /webhooks/stripe
+            provider: stripe
+            auth: { scheme: stripe, secret_env: STRIPE_SECRET }
+          - name: shop
+            path: /webhooks/shop
+            provider: generic
+            id_from: header:X-Shopify-Webhook-Id
+            type_from: kind
+            auth: { scheme: shopify, secret_env: SHOP_SECRET }
+          - name: slack
+            path: /webhooks/slack
+            provider: generic
+            id_from: event_id
+            type_from: event.type
+            auth: { scheme: slack, secret_env: SLACK_SECRET }
+          - name: signed
+            path: /webhooks/signed
+            provider: generic
+            id_from: id
+            type_from: type
+            auth: { scheme: hmac, header: X-Signature, algorithm: sha512, encoding: base64, prefix: "sha512=", secret_env: HMAC_SECRET }
+          - name: basic
+            path: /webhooks/basic
+            provider: generic
+            id_from: id
+            type_from: type
+            auth: { scheme: basic, user: hooks, secret_env: BASIC_SECRET }
+        """
+
+    static let otherProviderSecrets = [
+        "SW_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "GH_SECRET": "gh-secret-value", "STRIPE_SECRET": "whsec_stripe_test_value",
+        "SHOP_SECRET": "shop-secret-value", "SLACK_SECRET": "slack-signing-secret", "HMAC_SECRET": "hmac-secret-value",
+        "BASIC_SECRET": "basic-password",
+    ]
+
     static let environment = [
         "PASSAGE_API_KEY": "pk_dev_passage_0000", "PASSPORT_API_KEY": "dev-passport-key",
         "ETHPASS_SECRET": "dev-ethpass-secret", "PASSFORT_SECRET": "yourSecret",
@@ -111,12 +157,12 @@ final class TestDaemon: @unchecked Sendable {
     }
 
     /// Signs `body` as `source`'s provider would and POSTs it to the source's path.
-    func sendSigned(_ source: String, body: [UInt8]) async throws -> (status: Int, body: String) {
+    func sendSigned(_ source: String, body: [UInt8], headers extra: [(String, String)] = []) async throws -> (status: Int, body: String) {
         let sourceConfig = config.source(named: source)!
-        let secrets = SecretResolver(environment: Self.environment).resolve(config, for: .serving)
+        let secrets = SecretResolver(environment: Self.environment.merging(Self.otherProviderSecrets) { $1 }).resolve(config, for: .serving)
         let signer = try await RequestSigner.load(source: source, auth: sourceConfig.auth, secrets: secrets.sourceSecrets[source] ?? [])
         let signed = try await signer.sign(body)
-        return try await send(sourceConfig.path, body: signed.body, headers: signed.headers + [("Content-Type", "application/json")])
+        return try await send(sourceConfig.path, body: signed.body, headers: signed.headers + extra + [("Content-Type", "application/json")])
     }
 
     static func example(_ name: String) throws -> [UInt8] {
