@@ -225,6 +225,38 @@ struct ReceiptLimitTests {
         #expect(statuses.isSubset(of: [200, 503]))
     }
 
+    @Test("refusals that need no body come before it: 403 and 413 at once for a body never sent")
+    func refusedBeforeTheBody() async throws {
+        let extra = """
+              - name: guarded
+                path: /webhooks/guarded
+                provider: passport
+                auth: { scheme: header, header: Authorization, secret_env: PASSPORT_API_KEY }
+                allow_ips: [10.0.0.0/8]
+            """
+        let daemon = try await TestDaemon(yaml: TestDaemon.yaml(maxBody: "4KiB", extraSources: extra))
+        defer { Task { await daemon.stop() } }
+        let forbidden = try daemon.raw("POST /webhooks/guarded HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n")
+        #expect(forbidden.answer.hasPrefix("HTTP/1.1 403"), "\(forbidden.answer)")
+        #expect(forbidden.answer.hasSuffix(#"{"error": "forbidden"}"#), "\(forbidden.answer)")
+        #expect(forbidden.elapsed >= 0 && forbidden.elapsed < 2, "\(forbidden.elapsed)")
+        let tooLarge = try daemon.raw("POST /webhooks/passport HTTP/1.1\r\nHost: x\r\nAuthorization: dev-passport-key\r\nContent-Length: 5000\r\n\r\n")
+        #expect(tooLarge.answer.hasPrefix("HTTP/1.1 413"), "\(tooLarge.answer)")
+        #expect(tooLarge.answer.lowercased().contains("connection: close"), "\(tooLarge.answer)")
+        #expect(tooLarge.elapsed >= 0 && tooLarge.elapsed < 2, "\(tooLarge.elapsed)")
+    }
+
+    @Test("a client that does not send its whole body gets 408 at the read deadline, and the daemon serves on")
+    func readDeadline() async throws {
+        let daemon = try await TestDaemon(readDeadline: .milliseconds(500))
+        defer { Task { await daemon.stop() } }
+        let slow = try daemon.raw("POST /webhooks/passport HTTP/1.1\r\nHost: x\r\nAuthorization: dev-passport-key\r\nContent-Length: 100\r\n\r\n{\"ev", seconds: 5)
+        #expect(slow.answer.hasPrefix("HTTP/1.1 408"), "\(slow.answer)")
+        #expect(slow.answer.hasSuffix(#"{"error": "request_timeout"}"#), "\(slow.answer)")
+        #expect(slow.elapsed >= 0.4 && slow.elapsed < 3, "\(slow.elapsed)")
+        #expect(try await daemon.sendSigned("passport", body: try TestDaemon.example("passport/user_delete.json")).status == 200)
+    }
+
     @Test("misconfigured auth stops start-up, naming the source and the key")
     func misconfiguredAuth() async throws {
         var environment = TestDaemon.environment

@@ -12,7 +12,7 @@ final class TestDaemon: @unchecked Sendable {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     let directory: URL
-    let daemon: Daemon
+    var daemon: Daemon
     let store: SQLiteStore
     let config: HookdConfig
     private var task: Task<Void, any Error>?
@@ -106,7 +106,7 @@ final class TestDaemon: @unchecked Sendable {
     ]
 
     init(yaml: String = TestDaemon.yaml(), environment: [String: String] = TestDaemon.environment,
-         storeOptions: SQLiteStoreOptions = SQLiteStoreOptions()) async throws {
+         storeOptions: SQLiteStoreOptions = SQLiteStoreOptions(), readDeadline: Duration = .seconds(10)) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("hookd-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let file = directory.appendingPathComponent("hookd.yaml")
@@ -123,6 +123,7 @@ final class TestDaemon: @unchecked Sendable {
             } catch { throw DaemonError("\(error)") }
         }, environment: environment, logger: Logger(label: "test"))
         store = opened!
+        daemon.readDeadline = readDeadline
         let ready = AsyncStream<Int>.makeStream()
         task = Task { [daemon] in
             try await daemon.run(gracefulShutdownSignals: []) { port in ready.continuation.yield(port) }
@@ -163,6 +164,45 @@ final class TestDaemon: @unchecked Sendable {
         let signer = try await RequestSigner.load(source: source, auth: sourceConfig.auth, secrets: secrets.sourceSecrets[source] ?? [])
         let signed = try await signer.sign(body)
         return try await send(sourceConfig.path, body: signed.body, headers: signed.headers + extra + [("Content-Type", "application/json")])
+    }
+
+    /// Writes `request` to a raw TCP connection (a Python child process, so the bytes are exactly
+    /// these) and reads until the daemon closes the connection or `seconds` pass: what it answered,
+    /// and how long until it closed.
+    func raw(_ request: String, seconds: Double = 5) throws -> (answer: String, elapsed: Double) {
+        let script = """
+            import socket, sys, time
+            s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+            s.settimeout(float(sys.argv[2]))
+            start = time.time()
+            s.sendall(sys.stdin.buffer.read())
+            data = b""
+            try:
+                while True:
+                    chunk = s.recv(65536)
+                    if not chunk: break
+                    data += chunk
+                    if b"\\r\\n\\r\\n" in data and b"}" in data: break
+            except socket.timeout:
+                pass
+            print("%.3f" % (time.time() - start))
+            sys.stdout.write(data.decode("latin-1"))
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, String(port), String(seconds)]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(request.utf8))
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        let firstLine = text.prefix { $0 != "\n" }
+        return (String(text.dropFirst(firstLine.count + 1)), Double(firstLine) ?? -1)
     }
 
     static func example(_ name: String) throws -> [UInt8] {

@@ -15,6 +15,8 @@ public struct Daemon: Sendable {
     public let receipt: Receipt
     public let ruleSet: RuleSet
     public let logger: Logger
+    /// How long a client may take to send its body before it gets 408.
+    public var readDeadline: Duration = .seconds(10)
 
     /// How long an idle keep-alive connection stays open.
     public static let idleTimeout: TimeAmount = .seconds(30)
@@ -54,7 +56,7 @@ public struct Daemon: Sendable {
         signal(SIGHUP, SIG_IGN)
         let listen = config.server.listen
         let app = Application(
-            responder: WebhookResponder(receipt: receipt),
+            responder: WebhookResponder(receipt: receipt, readDeadline: readDeadline),
             server: .http1(configuration: .init(idleTimeout: Self.idleTimeout)),
             configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "hookd"),
             onServerRunning: { [logger] channel in
