@@ -167,8 +167,8 @@ final class TestDaemon: @unchecked Sendable {
     }
 
     /// Writes `request` to a raw TCP connection (a Python child process, so the bytes are exactly
-    /// these) and reads until the daemon closes the connection or `seconds` pass: what it answered,
-    /// and how long until it closed.
+    /// these) and reads until a whole JSON answer arrived, the daemon closed the connection, or
+    /// `seconds` passed: what it answered, and how long that took.
     func raw(_ request: String, seconds: Double = 5) throws -> (answer: String, elapsed: Double) {
         let script = """
             import socket, sys, time
