@@ -10,8 +10,10 @@ cd "$(dirname "$0")/.."
 duration=${1:-10s}
 connections=${2:-64}
 scripts/install-deps.sh bench
-swift build -c release --product hookd >/dev/null
-hookd=$(swift build -c release --show-bin-path)/hookd
+if [[ -z "${HOOKD_BINARY:-}" ]]; then
+  swift build -c release --product hookd >/dev/null
+fi
+hookd=${HOOKD_BINARY:-$(swift build -c release --show-bin-path)/hookd}
 
 # The store must be on a real disk: tmpfs makes fsync free and the figure meaningless.
 work=$PWD/.build/bench-receipt

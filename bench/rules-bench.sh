@@ -6,8 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-20}
-swift build -c release --product hookd >/dev/null
-hookd=$(swift build -c release --show-bin-path)/hookd
+if [[ -z "${HOOKD_BINARY:-}" ]]; then
+  swift build -c release --product hookd >/dev/null
+fi
+hookd=${HOOKD_BINARY:-$(swift build -c release --show-bin-path)/hookd}
 set -a; . examples/dev.env; set +a
 
 echo "== dry-run on the Passage example"
