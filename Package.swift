@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "LuaRuntimeTests", dependencies: ["LuaRuntime"]),
         .testTarget(name: "HookdCoreTests", dependencies: ["HookdCore", "LuaRuntime"], exclude: ["Auth/vectors.py"]),
         .testTarget(name: "HookdSQLiteTests", dependencies: [
-            "HookdSQLite", "HookdCore",
+            "HookdSQLite", "HookdCore", "LuaRuntime",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "HookdServerTests", dependencies: [

@@ -12,6 +12,21 @@ enum ColumnCoding {
         Date(timeIntervalSince1970: Double(milliseconds) / 1000)
     }
 
+    static func microseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
+    }
+
+    static func duration(microseconds: Int64) -> Duration { .microseconds(microseconds) }
+
+    static func json<T: Encodable>(_ values: [T]) throws -> String {
+        String(decoding: try JSONEncoder().encode(values), as: UTF8.self)
+    }
+
+    static func values<T: Decodable>(json: String) throws -> [T] {
+        try JSONDecoder().decode([T].self, from: Data(json.utf8))
+    }
+
     static func json(_ strings: [String]) throws -> String {
         String(decoding: try JSONEncoder().encode(strings), as: UTF8.self)
     }

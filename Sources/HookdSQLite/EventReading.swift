@@ -2,10 +2,10 @@ import Foundation
 import GRDB
 import HookdCore
 
-/// Reads stored events (never tombstones) back into `StoredEvent`s.
+/// Reads stored events (never tombstones) back into `StoredEvent`s, each with its jobs.
 enum EventReading {
     private static let selection = """
-        SELECT e.source, e.id, e.type, e.status, e.timestamp, e.payload, e.data_path, e.order_key,
+        SELECT e.seq, e.source, e.id, e.type, e.status, e.timestamp, e.payload, e.data_path, e.order_key,
                e.received_at, e.dispatched, r.body, r.headers
         FROM events e LEFT JOIN requests r ON r.id = e.request_id
         WHERE e.pruned_at IS NULL
@@ -14,7 +14,7 @@ enum EventReading {
     static func lookup(id: String, source: String?, in db: Database) throws -> EventLookup {
         let sql = selection + " AND e.id = ?" + (source == nil ? "" : " AND e.source = ?") + " ORDER BY e.source"
         let arguments: StatementArguments = source.map { [id, $0] } ?? [id]
-        let events = try Row.fetchAll(db, sql: sql, arguments: arguments).map(storedEvent)
+        let events = try withJobs(Row.fetchAll(db, sql: sql, arguments: arguments), in: db).map(\.event)
         switch events.count {
         case 0: return .notFound
         case 1: return .found(events[0])
@@ -31,7 +31,56 @@ enum EventReading {
         }
         sql += " ORDER BY e.seq DESC LIMIT ?"
         arguments += [filter.limit]
-        return try Row.fetchAll(db, sql: sql, arguments: arguments).map(storedEvent)
+        return try withJobs(Row.fetchAll(db, sql: sql, arguments: arguments), in: db).map(\.event)
+    }
+
+    /// Not yet dispatched, oldest first (they have no jobs yet).
+    static func undispatched(limit: Int, in db: Database) throws -> [StoredEvent] {
+        let rows = try Row.fetchAll(db, sql: selection + " AND e.dispatched = 0 ORDER BY e.seq LIMIT ?",
+                                    arguments: [max(0, limit)])
+        return try rows.map(storedEvent)
+    }
+
+    /// The events with these row keys, by key.
+    static func events(seqs: Set<Int64>, in db: Database) throws -> [Int64: StoredEvent] {
+        guard !seqs.isEmpty else { return [:] }
+        let list = seqs.map(String.init).joined(separator: ",")
+        let events = try withJobs(Row.fetchAll(db, sql: selection + " AND e.seq IN (\(list))"), in: db)
+        return Dictionary(events.map { ($0.seq, $0.event) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    static func attempts(source: String, eventID: String, in db: Database) throws -> [StoredAttempt] {
+        try Row.fetchAll(db, sql: """
+            SELECT j.rule, a.number, a.started_at, a.duration_us, a.outcome, a.error, a.calls, a.logs
+            FROM attempts a JOIN jobs j ON j.id = a.job_id JOIN events e ON e.seq = j.event_seq
+            WHERE e.source = ? AND e.id = ? ORDER BY j.rule, a.number
+            """, arguments: [source, eventID]).map { row in
+            StoredAttempt(rule: row["rule"], attempt: AttemptRecord(
+                number: row["number"], startedAt: ColumnCoding.date(milliseconds: row["started_at"]),
+                duration: ColumnCoding.duration(microseconds: row["duration_us"]),
+                outcome: AttemptRecord.Outcome(rawValue: row["outcome"]) ?? .failed, error: row["error"],
+                calls: try ColumnCoding.values(json: row["calls"]), logs: try ColumnCoding.values(json: row["logs"])))
+        }
+    }
+
+    /// The events of `rows`, their jobs read in one query.
+    private static func withJobs(_ rows: [Row], in db: Database) throws -> [(seq: Int64, event: StoredEvent)] {
+        var events = try rows.map { (seq: $0["seq"] as Int64, event: try storedEvent($0)) }
+        guard !events.isEmpty else { return [] }
+        let list = events.map { String($0.seq) }.joined(separator: ",")
+        var jobs: [Int64: [JobSummary]] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT event_seq, rule, state, attempts, last_error, next_attempt_at, outcome FROM jobs
+            WHERE event_seq IN (\(list)) ORDER BY rule
+            """) {
+            let next: Int64? = row["next_attempt_at"]
+            jobs[row["event_seq"], default: []].append(JobSummary(
+                rule: row["rule"], state: JobState(rawValue: row["state"]) ?? .pending, attempts: row["attempts"],
+                lastError: row["last_error"], nextAttemptAt: next.map(ColumnCoding.date(milliseconds:)),
+                outcome: row["outcome"]))
+        }
+        for index in events.indices { events[index].event.jobs = jobs[events[index].seq] ?? [] }
+        return events
     }
 
     private static func storedEvent(_ row: Row) throws -> StoredEvent {

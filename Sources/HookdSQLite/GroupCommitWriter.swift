@@ -1,13 +1,17 @@
 import GRDB
 import HookdCore
 
-/// The one writer of accepted events. Requests that arrive while a transaction is being written
-/// queue for the next one, so concurrent requests share one transaction and one fsync; each caller
-/// is answered only once the transaction holding its batch has committed.
+/// The one writer of the store: accepted events and the dispatcher's job writes. Writes that arrive
+/// while a transaction is being written queue for the next one, so concurrent requests (and the
+/// dispatcher's claims and outcomes) share one transaction and one fsync; each caller is answered
+/// only once the transaction holding its write has committed.
 actor GroupCommitWriter {
     private struct PendingBatch {
-        let events: [IncomingEvent]
-        let continuation: CheckedContinuation<Result<AcceptResult, StoreError>, Never>
+        /// Events the write offers (0 for a job write), for sizing transactions and statistics.
+        let events: Int
+        let isAccept: Bool
+        let apply: @Sendable (Database) throws -> any Sendable
+        let answer: @Sendable (Result<any Sendable, StoreError>) -> Void
     }
 
     private let pool: DatabasePool
@@ -24,9 +28,23 @@ actor GroupCommitWriter {
     }
 
     func accept(_ events: [IncomingEvent]) async -> Result<AcceptResult, StoreError> {
+        await enqueue(events: events.count, isAccept: true) { db in try EventInsertion.insert(events, in: db) }
+    }
+
+    /// Runs `body` inside the next group transaction (never alone in one of its own unless it fails).
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async -> Result<T, StoreError> {
+        await enqueue(events: 0, isAccept: false, body)
+    }
+
+    private func enqueue<T: Sendable>(events: Int, isAccept: Bool,
+                                      _ body: @escaping @Sendable (Database) throws -> T) async -> Result<T, StoreError> {
         guard !isClosed else { return .failure(.unavailable(.storeIsClosed, detail: "")) }
         return await withCheckedContinuation { continuation in
-            queue.append(PendingBatch(events: events, continuation: continuation))
+            let batch = PendingBatch(events: events, isAccept: isAccept, apply: { db in try body(db) }, answer: { result in
+                // The value is the one `body` returned, so the cast cannot fail.
+                continuation.resume(returning: result.map { $0 as! T })
+            })
+            queue.append(batch)
             if !isWriting {
                 isWriting = true
                 // A task of its own, so no caller's cancellation can stop a commit others wait on.
@@ -45,9 +63,9 @@ actor GroupCommitWriter {
     private func writeUntilIdle() async {
         while !queue.isEmpty {
             let group = takeGroup()
-            let outcomes = await commit(group.map(\.events))
+            let outcomes = await commit(group)
             for (batch, outcome) in zip(group, outcomes) {
-                batch.continuation.resume(returning: outcome)
+                batch.answer(outcome)
             }
         }
         isWriting = false
@@ -59,8 +77,8 @@ actor GroupCommitWriter {
     private func takeGroup() -> [PendingBatch] {
         var count = 0
         var events = 0
-        while count < queue.count, count == 0 || events + queue[count].events.count <= maximumEventsPerTransaction {
-            events += queue[count].events.count
+        while count < queue.count, count == 0 || events + queue[count].events <= maximumEventsPerTransaction {
+            events += queue[count].events
             count += 1
         }
         defer { queue.removeFirst(count) }
@@ -70,12 +88,13 @@ actor GroupCommitWriter {
     /// One transaction for all the batches. When it fails for a reason of one batch's own (not a
     /// full disk, a lock or the like, which would fail any batch), each batch is retried in a
     /// transaction of its own so one bad batch cannot fail its neighbours.
-    private func commit(_ batches: [[IncomingEvent]]) async -> [Result<AcceptResult, StoreError>] {
+    private func commit(_ batches: [PendingBatch]) async -> [Result<any Sendable, StoreError>] {
+        let writes = batches.map(\.apply)
         do {
             let results = try await pool.write { db in
-                try batches.map { try EventInsertion.insert($0, in: db) }
+                try writes.map { try $0(db) }
             }
-            statistics.recordCommit(batches: batches.count, events: batches.reduce(0) { $0 + $1.count })
+            statistics.recordCommit(batches: batches.filter(\.isAccept).count, events: batches.reduce(0) { $0 + $1.events })
             return results.map { .success($0) }
         } catch {
             statistics.failedTransactions += 1
@@ -83,7 +102,7 @@ actor GroupCommitWriter {
             guard batches.count > 1, !failure.isEnvironmental else {
                 return Array(repeating: .failure(failure), count: batches.count)
             }
-            var outcomes: [Result<AcceptResult, StoreError>] = []
+            var outcomes: [Result<any Sendable, StoreError>] = []
             for batch in batches {
                 outcomes += await commit([batch])
             }

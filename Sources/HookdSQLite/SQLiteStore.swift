@@ -65,6 +65,30 @@ public final class SQLiteStore: Store {
         return result
     }
 
+    public func undispatchedEvents(limit: Int) async throws(StoreError) -> [StoredEvent] {
+        try await read { db in try EventReading.undispatched(limit: limit, in: db) }
+    }
+
+    public func dispatch(source: String, eventID: String, rules: [String]) async throws(StoreError) -> [String: Int64]? {
+        try await write { db in try JobWriting.dispatch(source: source, eventID: eventID, rules: rules, in: db) }
+    }
+
+    public func claimDueJobs(now: Date, limit: Int) async throws(StoreError) -> [ClaimedJob] {
+        try await write { db in try JobWriting.claim(now: now, limit: limit, in: db) }
+    }
+
+    public func finish(job: Int64, attempt: AttemptRecord?, transition: JobTransition) async throws(StoreError) {
+        try await write { db in try JobWriting.finish(job: job, attempt: attempt, transition: transition, in: db) }
+    }
+
+    public func resumeInterruptedJobs() async throws(StoreError) -> Int {
+        try await write { db in try JobWriting.resume(in: db) }
+    }
+
+    public func attempts(source: String, eventID: String) async throws(StoreError) -> [StoredAttempt] {
+        try await read { db in try EventReading.attempts(source: source, eventID: eventID, in: db) }
+    }
+
     /// How the group-commit writer has batched so far.
     public var commitStatistics: CommitStatistics {
         get async { await writer.statistics }
@@ -97,6 +121,11 @@ public final class SQLiteStore: Store {
 
     private func checkOpen() throws(StoreError) {
         if isClosed.load(ordering: .acquiring) { throw .unavailable(.storeIsClosed, detail: path) }
+    }
+
+    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        try checkOpen()
+        return try await writer.write(body).get()
     }
 
     private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {

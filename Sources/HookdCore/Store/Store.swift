@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where accepted events live: the seam between the core and its storage (SQLite now, PostgreSQL
 /// later). Every method either succeeds or throws `StoreError`; an accept that throws acknowledged
 /// nothing, so the server answers 503.
@@ -18,4 +20,29 @@ public protocol Store: Sendable {
 
     /// Deletes finished events as the policy says, never forgetting an id younger than its window.
     func prune(_ policy: RetentionPolicy) async throws(StoreError) -> PruneResult
+
+    // MARK: Jobs (the dispatcher's side)
+
+    /// Events not yet dispatched, oldest first, at most `limit`.
+    func undispatchedEvents(limit: Int) async throws(StoreError) -> [StoredEvent]
+
+    /// Inserts one pending job per rule named and marks the event dispatched, in one transaction
+    /// (no rules: dispatched with no jobs, so `done`). Returns the new jobs' ids by rule, or nil when
+    /// the event was already dispatched (or is gone), in which case nothing changes.
+    func dispatch(source: String, eventID: String, rules: [String]) async throws(StoreError) -> [String: Int64]?
+
+    /// Claims up to `limit` due jobs (pending, or failed with `next_attempt_at <= now`), oldest
+    /// first, marking them `running` with `claimed_at = now`; a claimed job is not returned again
+    /// until `finish` or `resumeInterruptedJobs` puts it back.
+    func claimDueJobs(now: Date, limit: Int) async throws(StoreError) -> [ClaimedJob]
+
+    /// Records `attempt` (if a run happened) and moves the job as `transition` says, in one transaction.
+    func finish(job: Int64, attempt: AttemptRecord?, transition: JobTransition) async throws(StoreError)
+
+    /// Puts jobs left `running` (by a process that died mid-run) back to `pending`; returns how many.
+    /// Call it at start-up, before claiming.
+    func resumeInterruptedJobs() async throws(StoreError) -> Int
+
+    /// Every recorded attempt of an event's jobs, by rule then number.
+    func attempts(source: String, eventID: String) async throws(StoreError) -> [StoredAttempt]
 }

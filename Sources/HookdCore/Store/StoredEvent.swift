@@ -15,10 +15,15 @@ public struct StoredEvent: Sendable, Hashable {
     /// Whether the dispatcher has matched it against the rules and created its jobs.
     public var dispatched: Bool
     public var request: RawRequest
+    /// Its jobs, one per matched rule, in rule-name order (empty before dispatch).
+    public var jobs: [JobSummary]
+
+    /// As SPEC §6 derives it from `dispatched` and the jobs.
+    public var state: EventState { EventState(dispatched: dispatched, jobs: jobs.map(\.state)) }
 
     public init(source: String, id: String, type: String, status: String?, timestamp: String?,
                 payload: [UInt8], dataPath: [String], orderKey: String?, receivedAt: Date,
-                dispatched: Bool, request: RawRequest) {
+                dispatched: Bool, request: RawRequest, jobs: [JobSummary] = []) {
         self.source = source
         self.id = id
         self.type = type
@@ -30,5 +35,11 @@ public struct StoredEvent: Sendable, Hashable {
         self.receivedAt = receivedAt
         self.dispatched = dispatched
         self.request = request
+        self.jobs = jobs
+    }
+
+    /// The event as its provider's parser gave it, for building a run's `EventDocument`.
+    public var parsed: ParsedEvent {
+        ParsedEvent(id: id, type: type, status: status, timestamp: timestamp, payload: payload, dataPath: dataPath)
     }
 }

@@ -14,9 +14,20 @@ public struct Daemon: Sendable {
     public let store: any Store
     public let receipt: Receipt
     public let ruleSet: RuleSet
+    /// Runs the rules of stored events; started by `run`, stopped when it ends.
+    public let dispatcher: Dispatcher
+    /// The Lua workers of `ruleSet` (one generation until reload lands).
+    let pool: WorkerPool
+    /// Performs the rules' `http.*` calls within `outbound:`.
+    let outbound: OutboundClient
     public let logger: Logger
     /// How long a client may take to send its body before it gets 408.
     public var readDeadline: Duration = .seconds(10)
+
+    /// How many Lua workers run rules at once (the pool size).
+    public static let workers = 4
+    /// How long shutdown waits for the rule runs under way to finish and be recorded.
+    public static let runGrace: Duration = .seconds(5)
 
     /// How long an idle keep-alive connection stays open.
     public static let idleTimeout: TimeAmount = .seconds(30)
@@ -33,7 +44,7 @@ public struct Daemon: Sendable {
             logger.warning("source \(source.name) accepts unauthenticated requests (auth: { scheme: none, insecure: true })")
         }
         for source in config.sources where source.mode == .sync {
-            logger.warning("source \(source.name) has mode: sync, which needs the rule dispatcher (not built yet): it answers 503 and stores nothing until then")
+            logger.warning("source \(source.name) has mode: sync, which is not built yet (rules run on receipt in a later part): it answers 503 and stores nothing until then")
         }
         let ruleSet: RuleSet
         do {
@@ -42,9 +53,22 @@ public struct Daemon: Sendable {
         } catch {
             throw DaemonError(error.description)
         }
+        let pool: WorkerPool
+        do {
+            pool = try WorkerPool(program: ruleSet.program, size: workers)
+        } catch {
+            throw DaemonError(error.description)
+        }
         let store = try open(config.store)
-        return Daemon(config: config, store: store, receipt: Receipt(sources: sources, store: store, logger: logger),
-                      ruleSet: ruleSet, logger: logger)
+        let outbound = OutboundClient(policy: config.outbound)
+        let generation = RuleGeneration(ruleSet: ruleSet, pool: pool)
+        let mask = SecretMask(secrets: secrets.ruleSecrets.values.compactMap { $0 } + secrets.sourceSecrets.values.flatMap { $0 })
+        let dispatcher = Dispatcher(store: store, generation: { generation },
+                                    settings: .init(limits: config.limits, retry: config.retry),
+                                    host: outbound, mask: mask, logger: logger)
+        let receipt = Receipt(sources: sources, store: store, logger: logger, onAccepted: { dispatcher.notify() })
+        return Daemon(config: config, store: store, receipt: receipt, ruleSet: ruleSet, dispatcher: dispatcher,
+                      pool: pool, outbound: outbound, logger: logger)
     }
 
     /// Serves until SIGTERM or SIGINT; `onListening` gets the bound port (useful with port 0).
@@ -71,6 +95,7 @@ public struct Daemon: Sendable {
             await Self.pruneRegularly(store: store, retention: config.retention, logger: logger)
         }
         defer { pruner.cancel() }
+        dispatcher.start()
         logger.info("hookd serving", metadata: [
             "listen": "\(listen)", "sources": "\(config.sources.count)", "rules": "\(ruleSet.rules.count)",
         ])
@@ -79,11 +104,22 @@ public struct Daemon: Sendable {
         } catch {
             pruner.cancel()
             _ = await pruner.value
+            await stopRunningRules()
             throw DaemonError("cannot serve on \(listen): \(error)")
         }
         pruner.cancel()
         _ = await pruner.value
+        await stopRunningRules()
         logger.info("hookd stopped")
+    }
+
+    /// Lets the runs under way finish (up to `runGrace`), then closes the outbound client and the workers.
+    func stopRunningRules() async {
+        if await !dispatcher.stop(grace: Self.runGrace) {
+            logger.warning("rule runs still under way after \(Self.runGrace): they run again after the next start")
+        }
+        await outbound.shutdown()
+        pool.close()
     }
 
     /// How often finished events past `retention:` are pruned (and once at start).

@@ -20,11 +20,14 @@ public final class Receipt: Sendable {
     public let rejections: RejectionLog
     private let clock: AuthClock
     private let logger: Logger
+    /// Called after a commit that stored at least one new event (the dispatcher's `notify`).
+    private let onAccepted: (@Sendable () -> Void)?
 
     public init(sources: ServedSources, store: any Store, rejections: RejectionLog = RejectionLog(), clock: AuthClock = .system,
-                logger: Logger = Logger(label: "hookd.receipt")) {
+                logger: Logger = Logger(label: "hookd.receipt"), onAccepted: (@Sendable () -> Void)? = nil) {
         current = Mutex(sources)
         self.store = store
+        self.onAccepted = onAccepted
         self.rejections = rejections
         self.clock = clock
         self.logger = logger
@@ -95,6 +98,7 @@ public final class Receipt: Sendable {
         }
         do {
             let result = try await store.accept(incoming)
+            if !result.accepted.isEmpty { onAccepted?() }
             return .accepted(result.accepted, duplicates: result.duplicates)
         } catch {
             logger.error("store refused \(incoming.count) event(s) of source \(source.config.name): \(error); answered 503")

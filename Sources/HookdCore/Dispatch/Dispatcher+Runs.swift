@@ -1,0 +1,119 @@
+import Foundation
+import Logging
+import LuaRuntime
+
+extension Dispatcher {
+    /// Matches one event against the rule set in force (index, then `when`) and stores its jobs.
+    func dispatch(_ event: StoredEvent) async throws(StoreError) {
+        let generation = self.generation()
+        let document = Self.document(for: event, attempt: 1)
+        var matched: [String] = []
+        var whenFailures: [(rule: String, startedAt: Date, result: RunResult)] = []
+        for rule in generation.ruleSet.match(source: event.source, type: event.type, status: event.status) {
+            guard rule.hasWhen else {
+                matched.append(rule.name)
+                continue
+            }
+            let keyed = IdempotentHost(base: host, source: event.source, eventID: event.id, rule: rule.name)
+            let startedAt = clock()
+            let result = await generation.pool.run(rule: rule.index, mode: .when, eventJSON: document,
+                                                   limits: settings.limits, host: keyed)
+            switch result.outcome {
+            case .failed:
+                matched.append(rule.name)
+                whenFailures.append((rule.name, startedAt, result))
+            case .ok where result.value == "true":
+                matched.append(rule.name)
+            case .ok, .skipped:
+                break
+            }
+        }
+        guard let jobs = try await store.dispatch(source: event.source, eventID: event.id, rules: matched) else { return }
+        for failure in whenFailures {
+            guard let job = jobs[failure.rule] else { continue }
+            let attempt = attemptRecord(number: 1, startedAt: failure.startedAt, result: failure.result, stage: "when")
+            try await store.finish(job: job, attempt: attempt, transition: transition(after: attempt))
+            logRun(event: event, rule: failure.rule, attempt: attempt)
+        }
+    }
+
+    /// One attempt of a claimed job, on the rule of that name in force now.
+    func run(_ job: ClaimedJob) async {
+        let generation = self.generation()
+        let event = job.event
+        guard let rule = generation.ruleSet.rule(named: job.rule) else {
+            await finish(job, attempt: nil, transition: .dead(error: "rule removed"))
+            logger.warning("rule removed: job dead", metadata: ["source": "\(event.source)", "event": "\(mask(event.id))", "rule": "\(job.rule)"])
+            return
+        }
+        let number = job.attempts + 1
+        let keyed = IdempotentHost(base: host, source: event.source, eventID: event.id, rule: rule.name)
+        let startedAt = clock()
+        let result = await generation.pool.run(rule: rule.index, eventJSON: Self.document(for: event, attempt: number),
+                                               limits: settings.limits, host: keyed)
+        let attempt = attemptRecord(number: number, startedAt: startedAt, result: result)
+        await finish(job, attempt: attempt, transition: transition(after: attempt))
+        logRun(event: event, rule: rule.name, attempt: attempt)
+    }
+
+    private func finish(_ job: ClaimedJob, attempt: AttemptRecord?, transition: JobTransition) async {
+        do {
+            try await store.finish(job: job.id, attempt: attempt, transition: transition)
+        } catch {
+            // The job stays `running` and runs again after the next start (at least once).
+            logger.error("cannot record an attempt of \(job.rule) on \(mask(job.event.id)): \(error)")
+        }
+    }
+
+    /// Done after ok or skipped; after a failure, dead once `max_attempts` are spent, else a retry
+    /// after the backoff plus jitter.
+    func transition(after attempt: AttemptRecord) -> JobTransition {
+        guard attempt.outcome == .failed else { return .done }
+        guard attempt.number < settings.retry.maxAttempts else { return .dead(error: attempt.error ?? "failed") }
+        let delay = settings.retry.delay(beforeRetry: attempt.number)
+        let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
+        let jittered = seconds * (1 + settings.maximumJitter * min(max(jitter(), 0), 1))
+        return .retry(at: clock().addingTimeInterval(jittered))
+    }
+
+    func attemptRecord(number: Int, startedAt: Date, result: RunResult, stage: String? = nil) -> AttemptRecord {
+        var outcome = AttemptRecord.Outcome.ok
+        var error: String?
+        switch result.outcome {
+        case .ok: break
+        case .skipped(let reason):
+            outcome = .skipped
+            error = reason.isEmpty ? nil : mask(reason)
+        case .failed(let failure):
+            outcome = .failed
+            error = (stage.map { "in \($0): " } ?? "") + mask(failure.message)
+        }
+        let calls = result.calls.map { call in
+            AttemptRecord.Call(method: call.request.method, url: mask(call.request.url), status: call.status,
+                               error: mask(call.error), durationMilliseconds: Self.milliseconds(call.duration),
+                               sent: call.sent && call.status != nil)
+        }
+        let logs = result.logs.map { AttemptRecord.LogLine(level: $0.level.rawValue, message: mask($0.message), fields: mask($0.fieldsJSON)) }
+        return AttemptRecord(number: number, startedAt: startedAt, duration: result.duration, outcome: outcome,
+                             error: error, calls: calls, logs: logs)
+    }
+
+    private func logRun(event: StoredEvent, rule: String, attempt: AttemptRecord) {
+        var metadata: Logger.Metadata = [
+            "source": "\(event.source)", "event": "\(mask(event.id))", "rule": "\(rule)", "attempt": "\(attempt.number)",
+            "outcome": "\(attempt.outcome.rawValue)", "duration_ms": "\(Self.milliseconds(attempt.duration))",
+        ]
+        if let error = attempt.error { metadata["error"] = "\(error)" }
+        logger.info("rule run", metadata: metadata)
+    }
+
+    /// The event as a run sees it: stored headers whose value was masked as credentials are left out.
+    static func document(for event: StoredEvent, attempt: Int) -> [UInt8] {
+        let headers = event.request.headers.filter { $0.value != "***" }.map { (name: $0.name, value: $0.value) }
+        return EventDocument(source: event.source, event: event.parsed, headers: headers, attempt: attempt).json
+    }
+
+    static func milliseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+    }
+}

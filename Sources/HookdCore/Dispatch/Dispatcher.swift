@@ -1,0 +1,164 @@
+import Foundation
+import Logging
+import LuaRuntime
+import Synchronization
+
+/// Runs the rules of stored events (SPEC §4, §6): one loop that dispatches new events (matching
+/// them against the rule set in force, index first, then `when`), claims due jobs and runs each on
+/// the worker pool, at most as many at once as the pool has workers, recording every attempt with
+/// the job's next state (done, retry at a time with backoff and jitter, or dead).
+///
+/// The loop wakes on `notify()` (the server calls it after an accept) and otherwise polls every
+/// `pollInterval` for retries that came due. Jobs left running by a crash are put back to pending
+/// when the loop starts, so delivery to rules is at least once.
+///
+/// A `when` that fails counts as its rule matching: the job is created and its first attempt is
+/// recorded as failed (`in when: …`, with the calls and logs of the `when` run), so it retries with
+/// backoff like any failed run; retries run `handle` (the match was decided at dispatch).
+///
+/// Seam for `order_by` lanes (not built yet): `Store.claimDueJobs` is where jobs of one
+/// (source, order key, rule) would be held back while an earlier one of the lane is unfinished.
+public final class Dispatcher: Sendable {
+    /// What the loop works within.
+    public struct Settings: Sendable {
+        public var limits: RunLimits
+        public var retry: RetryPolicy
+        /// How often the loop looks for due retries when nothing wakes it.
+        public var pollInterval: Duration
+        /// At most this many new events are read per pass.
+        public var dispatchBatch: Int
+        /// A retry waits its backoff plus up to this fraction of it more.
+        public var maximumJitter: Double
+
+        public init(limits: RunLimits = .defaults, retry: RetryPolicy = RetryPolicy(), pollInterval: Duration = .milliseconds(200),
+                    dispatchBatch: Int = 100, maximumJitter: Double = 0.1) {
+            self.limits = limits
+            self.retry = retry
+            self.pollInterval = pollInterval
+            self.dispatchBatch = max(1, dispatchBatch)
+            self.maximumJitter = max(0, maximumJitter)
+        }
+    }
+
+    private struct LoopState {
+        var task: Task<Void, Never>?
+        var stopping = false
+        var inFlight = 0
+    }
+
+    let store: any Store
+    let generation: @Sendable () -> RuleGeneration
+    let settings: Settings
+    let host: any HostCalls
+    let clock: @Sendable () -> Date
+    /// A number in 0...1: the share of the maximum jitter a retry gets.
+    let jitter: @Sendable () -> Double
+    let mask: SecretMask
+    let logger: Logger
+    private let wake = WakeSignal()
+    private let state = Mutex(LoopState())
+
+    /// `generation` is read for every match and every attempt, so a reload only has to change what
+    /// it returns. `host` performs the rules' calls (an `Idempotency-Key` is added to each);
+    /// `mask` hides secret values in what is recorded.
+    public init(store: any Store, generation: @escaping @Sendable () -> RuleGeneration, settings: Settings = Settings(),
+                host: any HostCalls, mask: SecretMask = .none, clock: @escaping @Sendable () -> Date = { Date() },
+                jitter: @escaping @Sendable () -> Double = { Double.random(in: 0...1) },
+                logger: Logger = Logger(label: "hookd.dispatcher")) {
+        self.store = store
+        self.generation = generation
+        self.settings = settings
+        self.host = host
+        self.mask = mask
+        self.clock = clock
+        self.jitter = jitter
+        self.logger = logger
+    }
+
+    /// New events were accepted: dispatch them now rather than at the next poll.
+    public func notify() { wake.signal() }
+
+    /// Starts the loop (once): resumes interrupted jobs, then dispatches and runs until `stop`.
+    public func start() {
+        state.withLock { state in
+            guard state.task == nil, !state.stopping else { return }
+            state.task = Task { await self.loop() }
+        }
+    }
+
+    /// Stops claiming and waits for the runs under way to finish and be recorded, at most `grace`.
+    /// Returns false when some were still running then (they stay `running` in the store and run
+    /// again after the next start).
+    @discardableResult
+    public func stop(grace: Duration = .seconds(5)) async -> Bool {
+        let task = state.withLock { state -> Task<Void, Never>? in
+            state.stopping = true
+            return state.task
+        }
+        wake.signal()
+        guard let task else { return true }
+        return await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await task.value; return true }
+            group.addTask { try? await Task.sleep(for: grace); return false }
+            let finished = await group.next() ?? false
+            group.cancelAll()
+            return finished
+        }
+    }
+
+    private var isStopping: Bool { state.withLock { $0.stopping } }
+
+    private func loop() async {
+        do {
+            let resumed = try await store.resumeInterruptedJobs()
+            if resumed > 0 { logger.warning("resumed \(resumed) job(s) left running by an earlier process") }
+        } catch {
+            logger.error("dispatcher: cannot resume interrupted jobs: \(error)")
+        }
+        await withDiscardingTaskGroup { group in
+            while !isStopping {
+                var busy = false
+                do {
+                    busy = try await dispatchNewEvents()
+                    busy = try claimAndRun(in: &group, await claimable()) || busy
+                } catch {
+                    logger.error("dispatcher: store error: \(error)")
+                    busy = false
+                }
+                if !busy { await wake.wait(timeout: settings.pollInterval) }
+            }
+        }
+    }
+
+    /// Due jobs for the workers free now.
+    private func claimable() async throws(StoreError) -> [ClaimedJob] {
+        let free = generation().pool.size - state.withLock { $0.inFlight }
+        guard free > 0, !isStopping else { return [] }
+        return try await store.claimDueJobs(now: clock(), limit: free)
+    }
+
+    /// Starts a run per job; true when there may be more to claim right away.
+    private func claimAndRun(in group: inout DiscardingTaskGroup, _ jobs: [ClaimedJob]) throws(StoreError) -> Bool {
+        guard !jobs.isEmpty else { return false }
+        state.withLock { $0.inFlight += jobs.count }
+        for job in jobs {
+            group.addTask {
+                await self.run(job)
+                self.state.withLock { $0.inFlight -= 1 }
+                self.wake.signal()
+            }
+        }
+        // Jobs just claimed filled the free workers; a finishing run wakes the loop.
+        return false
+    }
+
+    /// Dispatches the oldest undispatched events; true when a full batch was read (more may wait).
+    private func dispatchNewEvents() async throws(StoreError) -> Bool {
+        let events = try await store.undispatchedEvents(limit: settings.dispatchBatch)
+        for event in events {
+            if isStopping { return false }
+            try await dispatch(event)
+        }
+        return events.count == settings.dispatchBatch
+    }
+}
