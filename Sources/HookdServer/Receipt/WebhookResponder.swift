@@ -23,33 +23,37 @@ public struct WebhookResponder: HTTPResponder {
             peer: context.remoteAddress?.ipAddress.flatMap(IPAddress.init))
         switch receipt.admit(incoming) {
         case .refuse(let answer):
-            // A body that is not wanted is not read: the answer goes out, then the connection closes
-            // (Hummingbird would otherwise read whatever the client keeps sending).
+            // A body that is not wanted is not processed: the answer goes out at once, then what the
+            // client is still sending is drained (so it reads the answer, not a reset), then the
+            // connection closes (Hummingbird would otherwise read whatever the client keeps sending).
             let hasBody = incoming.contentLength.map { $0 > 0 } ?? (request.headers[.transferEncoding] != nil)
-            return Self.response(answer, closing: hasBody ? context.channel : nil)
+            return response(answer, closing: hasBody ? context.channel : nil, draining: hasBody ? request.body : nil)
         case .read(let source, let client, let maxBody):
             switch await BodyReader.read(request.body, limit: maxBody, deadline: readDeadline) {
             case .complete(let body):
-                return Self.response(await receipt.receive(incoming, body: body, source: source, client: client))
+                return response(await receipt.receive(incoming, body: body, source: source, client: client))
             case .tooLarge:
-                return Self.response(receipt.bodyTooLarge(source, client: client, maxBody: maxBody), closing: context.channel)
+                return response(receipt.bodyTooLarge(source, client: client, maxBody: maxBody), closing: context.channel)
             case .timedOut:
-                return Self.response(ReceiptAnswer(status: 408, body: #"{"error": "request_timeout"}"#), closing: context.channel)
+                return response(ReceiptAnswer(status: 408, body: #"{"error": "request_timeout"}"#), closing: context.channel)
             }
         }
     }
 
-    /// The answer as a response; with `channel`, the connection is closed once it is written.
-    static func response(_ answer: ReceiptAnswer, closing channel: (any Channel)? = nil) -> Response {
+    /// The answer as a response; with `channel`, the connection is closed once it is written, after
+    /// `draining` (at most `BodyReader.drainLimit` bytes, within the read deadline).
+    func response(_ answer: ReceiptAnswer, closing channel: (any Channel)? = nil, draining body: RequestBody? = nil) -> Response {
         var headers: HTTPFields = [.contentType: "application/json"]
         let buffer = ByteBuffer(string: answer.body)
         guard let channel else {
             return Response(status: .init(code: answer.status), headers: headers, body: ResponseBody(byteBuffer: buffer))
         }
         headers[.connection] = "close"
+        let deadline = readDeadline
         return Response(status: .init(code: answer.status), headers: headers,
                         body: ResponseBody(contentLength: buffer.readableBytes) { writer in
                             try await writer.write(buffer)
+                            if let body { _ = await BodyReader.read(body, limit: 0, deadline: deadline) }
                             try await writer.finish(nil)
                             channel.close(promise: nil)
                         })
