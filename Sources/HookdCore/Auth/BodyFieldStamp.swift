@@ -21,7 +21,7 @@ enum BodyFieldStamp {
         let root: JSONNode
         do { root = try JSONScanner.scan(body) } catch { throw .notJSON(error.description) }
         let path = field.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        let literal = Array(jsonString(value).utf8)
+        let literal = Array(JSONText.string(value).utf8)
         var edits: [(range: Range<Int>, bytes: [UInt8])] = []
         if root.kind == .array {
             for (index, element) in root.elements.enumerated() {
@@ -44,27 +44,8 @@ enum BodyFieldStamp {
         guard let parent = element.node(atPath: path.dropLast()), parent.kind == .object else {
             throw .missingParent(path.joined(separator: "."))
         }
-        let member = Array(jsonString(path.last ?? "").utf8) + [UInt8(ascii: ":")] + literal
+        let member = Array(JSONText.string(path.last ?? "").utf8) + [UInt8(ascii: ":")] + literal
         let insertAt = parent.range.lowerBound + 1
         return (insertAt..<insertAt, member + (parent.members.isEmpty ? [] : [UInt8(ascii: ",")]))
-    }
-
-    /// `text` as a JSON string literal.
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
-                    + String(scalar.value, radix: 16)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }
