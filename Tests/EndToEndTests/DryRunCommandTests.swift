@@ -212,6 +212,8 @@ struct DryRunCommandTests {
         let refused = try dryRun(["fixture.json", "--source", "hooks", "--live"], in: guarded.directory)
         #expect(refused.status == 1, "\(refused.output)")
         #expect(refused.output.contains("which is not a public address"), "\(refused.output)")
+        // A refused call never left the machine, so it is not listed as sent.
+        #expect(refused.output.contains("(not sent)") && !refused.output.contains("(sent)"), "\(refused.output)")
     }
 
     @Test("--event runs the rules on a stored event, with its stored headers; unknown ids exit 2")

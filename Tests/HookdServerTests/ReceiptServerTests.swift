@@ -163,6 +163,15 @@ struct ReceiptServerTests {
 
 @Suite("Receipt limits over HTTP", .serialized)
 struct ReceiptLimitTests {
+    /// A source that only 10.0.0.0/8 may post to; the tests connect from 127.0.0.1.
+    static let guardedSource = """
+          - name: guarded
+            path: /webhooks/guarded
+            provider: passport
+            auth: { scheme: header, header: Authorization, secret_env: PASSPORT_API_KEY }
+            allow_ips: [10.0.0.0/8]
+        """
+
     @Test("an oversize body without Content-Length (chunked) is refused with 413 while it is read")
     func chunkedOversize() async throws {
         let daemon = try await TestDaemon(yaml: TestDaemon.yaml(maxBody: "4KiB"))
@@ -185,14 +194,7 @@ struct ReceiptLimitTests {
 
     @Test("a client outside allow_ips gets 403 before its body is read")
     func allowIPs() async throws {
-        let extra = """
-              - name: guarded
-                path: /webhooks/guarded
-                provider: passport
-                auth: { scheme: header, header: Authorization, secret_env: PASSPORT_API_KEY }
-                allow_ips: [10.0.0.0/8]
-            """
-        let daemon = try await TestDaemon(yaml: TestDaemon.yaml(extraSources: extra))
+        let daemon = try await TestDaemon(yaml: TestDaemon.yaml(extraSources: Self.guardedSource))
         defer { Task { await daemon.stop() } }
         let answer = try await daemon.send("/webhooks/guarded", body: try TestDaemon.example("passport/user_delete.json"),
                                            headers: [("Authorization", "dev-passport-key")])
@@ -227,14 +229,7 @@ struct ReceiptLimitTests {
 
     @Test("refusals that need no body come before it: 403 and 413 at once for a body never sent")
     func refusedBeforeTheBody() async throws {
-        let extra = """
-              - name: guarded
-                path: /webhooks/guarded
-                provider: passport
-                auth: { scheme: header, header: Authorization, secret_env: PASSPORT_API_KEY }
-                allow_ips: [10.0.0.0/8]
-            """
-        let daemon = try await TestDaemon(yaml: TestDaemon.yaml(maxBody: "4KiB", extraSources: extra))
+        let daemon = try await TestDaemon(yaml: TestDaemon.yaml(maxBody: "4KiB", extraSources: Self.guardedSource))
         defer { Task { await daemon.stop() } }
         let forbidden = try daemon.raw("POST /webhooks/guarded HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n")
         #expect(forbidden.answer.hasPrefix("HTTP/1.1 403"), "\(forbidden.answer)")
