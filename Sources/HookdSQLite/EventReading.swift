@@ -29,9 +29,27 @@ enum EventReading {
             sql += " AND e.source = ?"
             arguments += [source]
         }
+        if let since = filter.since {
+            sql += " AND e.received_at >= ?"
+            arguments += [ColumnCoding.milliseconds(since)]
+        }
+        if let state = filter.state { sql += " AND " + condition(for: state) }
         sql += " ORDER BY e.seq DESC LIMIT ?"
         arguments += [filter.limit]
         return try withJobs(Row.fetchAll(db, sql: sql, arguments: arguments), in: db).map(\.event)
+    }
+
+    /// The SQL form of `EventState`'s derivation, for the event `e`.
+    private static func condition(for state: EventState) -> String {
+        func any(_ states: String) -> String {
+            "EXISTS (SELECT 1 FROM jobs j WHERE j.event_seq = e.seq AND j.state IN (\(states)))"
+        }
+        switch state {
+        case .dead: return any("'dead'")
+        case .failed: return "NOT \(any("'dead'")) AND \(any("'failed'"))"
+        case .pending: return "NOT \(any("'dead', 'failed'")) AND (e.dispatched = 0 OR \(any("'pending', 'running'")))"
+        case .done: return "e.dispatched = 1 AND NOT \(any("'dead', 'failed', 'pending', 'running'"))"
+        }
     }
 
     /// Not yet dispatched, oldest first (they have no jobs yet).
@@ -51,11 +69,11 @@ enum EventReading {
 
     static func attempts(source: String, eventID: String, in db: Database) throws -> [StoredAttempt] {
         try Row.fetchAll(db, sql: """
-            SELECT j.rule, a.number, a.started_at, a.duration_us, a.outcome, a.error, a.calls, a.logs
+            SELECT j.rule, a.round, a.number, a.started_at, a.duration_us, a.outcome, a.error, a.calls, a.logs
             FROM attempts a JOIN jobs j ON j.id = a.job_id JOIN events e ON e.seq = j.event_seq
-            WHERE e.source = ? AND e.id = ? ORDER BY j.rule, a.number
+            WHERE e.source = ? AND e.id = ? ORDER BY j.rule, a.round, a.number
             """, arguments: [source, eventID]).map { row in
-            StoredAttempt(rule: row["rule"], attempt: AttemptRecord(
+            StoredAttempt(rule: row["rule"], round: row["round"], attempt: AttemptRecord(
                 number: row["number"], startedAt: ColumnCoding.date(milliseconds: row["started_at"]),
                 duration: ColumnCoding.duration(microseconds: row["duration_us"]),
                 outcome: AttemptRecord.Outcome(rawValue: row["outcome"]) ?? .failed, error: row["error"],

@@ -24,14 +24,21 @@ enum JobWriting {
         return ids
     }
 
-    /// Oldest job first. The `order_by` lanes (one running job per (source, order key, rule)) will
-    /// narrow this selection; until then every due job is claimable.
+    /// Oldest job first, within the `order_by` lanes (SPEC §2): a job with an order key is claimable
+    /// only when no job of its lane (source, order key, rule) received before it is unfinished, so a
+    /// lane runs one job at a time in receipt order and a job waiting to retry holds it until it is
+    /// done or dead. Jobs without a key are claimable as soon as they are due.
     static func claim(now: Date, limit: Int, in db: Database) throws -> [ClaimedJob] {
         guard limit > 0 else { return [] }
         let nowMilliseconds = ColumnCoding.milliseconds(now)
         let rows = try Row.fetchAll(db, sql: """
-            SELECT id, rule, attempts, event_seq FROM jobs
-            WHERE state = 'pending' OR (state = 'failed' AND next_attempt_at <= ?)
+            SELECT id, rule, attempts, event_seq FROM jobs AS job
+            WHERE (state = 'pending' OR (state = 'failed' AND next_attempt_at <= ?))
+              AND (order_key IS NULL OR NOT EXISTS (
+                SELECT 1 FROM jobs AS earlier
+                WHERE earlier.source = job.source AND earlier.rule = job.rule AND earlier.order_key = job.order_key
+                  AND earlier.event_seq < job.event_seq
+                  AND earlier.state IN ('pending', 'running', 'failed')))
             ORDER BY id LIMIT ?
             """, arguments: [nowMilliseconds, limit])
         guard !rows.isEmpty else { return [] }
@@ -48,9 +55,9 @@ enum JobWriting {
     static func finish(job: Int64, attempt: AttemptRecord?, transition: JobTransition, in db: Database) throws {
         if let attempt {
             try db.execute(sql: """
-                INSERT INTO attempts (job_id, number, started_at, duration_us, outcome, error, calls, logs)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (job_id, number) DO UPDATE SET started_at = excluded.started_at,
+                INSERT INTO attempts (job_id, round, number, started_at, duration_us, outcome, error, calls, logs)
+                VALUES (?1, (SELECT round FROM jobs WHERE id = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                ON CONFLICT (job_id, round, number) DO UPDATE SET started_at = excluded.started_at,
                     duration_us = excluded.duration_us, outcome = excluded.outcome, error = excluded.error,
                     calls = excluded.calls, logs = excluded.logs
                 """, arguments: [
@@ -78,6 +85,70 @@ enum JobWriting {
             WHERE id = ?
             """, arguments: [state.rawValue, attempt?.number, nextAttemptAt, error,
                              attempt?.outcome.rawValue ?? "dead", job])
+    }
+
+    /// The jobs `selection` picks, reset to attempt 0 in a new round and due now.
+    static func replay(_ selection: ReplaySelection, in db: Database) throws -> ReplayResult {
+        var result = ReplayResult()
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let rule = selection.rule {
+            conditions.append("j.rule = ?")
+            arguments += [rule]
+        }
+        if let source = selection.source {
+            conditions.append("e.source = ?")
+            arguments += [source]
+        }
+        if let since = selection.since {
+            conditions.append("e.received_at >= ?")
+            arguments += [ColumnCoding.milliseconds(since)]
+        }
+        var targets: [Int64] = []
+        switch selection.target {
+        case .state(let state):
+            targets = try Int64.fetchAll(db, sql: """
+                SELECT j.id FROM jobs j JOIN events e ON e.seq = j.event_seq
+                WHERE e.pruned_at IS NULL AND j.state = ?\(conditions.map { " AND " + $0 }.joined())
+                ORDER BY j.id
+                """, arguments: [state.rawValue] + arguments)
+        case .events(let ids):
+            for id in ids {
+                var eventArguments: StatementArguments = [id]
+                var eventSQL = "SELECT seq, source FROM events WHERE id = ? AND pruned_at IS NULL"
+                if let source = selection.source {
+                    eventSQL += " AND source = ?"
+                    eventArguments += [source]
+                }
+                let rows = try Row.fetchAll(db, sql: eventSQL + " ORDER BY source", arguments: eventArguments)
+                guard !rows.isEmpty else {
+                    result.notFound.append(id)
+                    continue
+                }
+                guard rows.count == 1 else {
+                    result.ambiguous[id] = rows.map { $0["source"] }
+                    continue
+                }
+                let seq: Int64 = rows[0]["seq"]
+                targets += try Int64.fetchAll(db, sql: """
+                    SELECT j.id FROM jobs j JOIN events e ON e.seq = j.event_seq
+                    WHERE j.event_seq = ? AND j.state IN ('done', 'failed', 'dead')\(conditions.map { " AND " + $0 }.joined())
+                    ORDER BY j.id
+                    """, arguments: [seq] + arguments)
+            }
+        }
+        let reset = try db.cachedStatement(sql: """
+            UPDATE jobs SET state = 'pending', attempts = 0, round = round + 1, next_attempt_at = NULL, claimed_at = NULL
+            WHERE id = ? AND state IN ('done', 'failed', 'dead')
+            """)
+        for job in targets {
+            try reset.execute(arguments: [job])
+            guard db.changesCount == 1, let row = try Row.fetchOne(db, sql: """
+                SELECT e.source, e.id, j.rule FROM jobs j JOIN events e ON e.seq = j.event_seq WHERE j.id = ?
+                """, arguments: [job]) else { continue }
+            result.replayed.append(ReplayResult.Job(source: row["source"], eventID: row["id"], rule: row["rule"]))
+        }
+        return result
     }
 
     static func resume(in db: Database) throws -> Int {

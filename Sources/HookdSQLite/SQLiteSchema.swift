@@ -10,6 +10,9 @@ enum SQLiteSchema {
         migrator.registerMigration("v1: requests, events, jobs, attempts") { db in
             for statement in version1 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v2: replay rounds") { db in
+            for statement in version2 { try db.execute(sql: statement) }
+        }
         return migrator
     }
 
@@ -80,5 +83,32 @@ enum SQLiteSchema {
             PRIMARY KEY (job_id, number)
         ) STRICT, WITHOUT ROWID
         """,
+    ]
+
+    // A replay resets a job to attempt 0 and starts a new round, so the attempts of earlier rounds
+    // stay recorded beside the new ones.
+    private static let version2 = [
+        "ALTER TABLE jobs ADD COLUMN round INTEGER NOT NULL DEFAULT 0",
+        """
+        CREATE TABLE attempts_v2 (
+            job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+            round INTEGER NOT NULL DEFAULT 0,
+            number INTEGER NOT NULL,
+            started_at INTEGER NOT NULL,
+            duration_us INTEGER NOT NULL,
+            outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'skipped', 'failed')),
+            error TEXT,
+            calls TEXT NOT NULL DEFAULT '[]',
+            logs TEXT NOT NULL DEFAULT '[]',
+            PRIMARY KEY (job_id, round, number)
+        ) STRICT, WITHOUT ROWID
+        """,
+        """
+        INSERT INTO attempts_v2 (job_id, round, number, started_at, duration_us, outcome, error, calls, logs)
+        SELECT job_id, 0, number, started_at, duration_us, outcome, error, calls, logs FROM attempts
+        """,
+        "DROP TABLE attempts",
+        "ALTER TABLE attempts_v2 RENAME TO attempts",
+        "CREATE INDEX jobs_by_state_rule ON jobs(state, rule)",
     ]
 }

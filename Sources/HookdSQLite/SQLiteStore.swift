@@ -85,6 +85,10 @@ public final class SQLiteStore: Store {
         try await write { db in try JobWriting.resume(in: db) }
     }
 
+    public func replay(_ selection: ReplaySelection) async throws(StoreError) -> ReplayResult {
+        try await write { db in try JobWriting.replay(selection, in: db) }
+    }
+
     public func attempts(source: String, eventID: String) async throws(StoreError) -> [StoredAttempt] {
         try await read { db in try EventReading.attempts(source: source, eventID: eventID, in: db) }
     }

@@ -165,8 +165,5 @@ struct DryRunCommand: AsyncParsableCommand {
     }
 
     /// Prints `error: …` and exits 2: a usage or configuration problem, nothing ran.
-    private func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data(("error: " + message + "\n").utf8))
-        Foundation.exit(2)
-    }
+    private func fail(_ message: String) -> Never { CommandFailure.usage(message) }
 }

@@ -13,15 +13,16 @@ struct Hookd: AsyncParsableCommand {
             durably before answering 200, and runs the Lua rules in rules/ that match each event's \
             source, type and status.
 
-            Built so far: `serve` (receipt: every auth scheme, durable SQLite acceptance with group \
-            commit and deduplication), `check`, `dry-run` and `send`. Running rules in the daemon \
-            (the dispatcher), `events`, reload and the admin listener land next; see README.md.
+            Built so far: `serve` (receipt with every auth scheme, durable SQLite acceptance with \
+            group commit and deduplication, and the dispatcher that runs matched rules with retries \
+            and `order_by` lanes), `check`, `dry-run`, `send` and `events`. Reload and the admin \
+            listener land next; see README.md.
 
             Exit status: 0 on success, 1 when a check or a rule failed, 2 for a usage or \
             configuration error.
             """,
         version: HookdVersion.current,
-        subcommands: [ServeCommand.self, Check.self, DryRunCommand.self, SendCommand.self]
+        subcommands: [ServeCommand.self, Check.self, DryRunCommand.self, SendCommand.self, EventsCommand.self]
     )
 
     /// Parses and runs the command; a usage error exits 2 (as SPEC §6 says for dry-run) rather than

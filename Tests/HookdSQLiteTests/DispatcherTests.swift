@@ -196,5 +196,77 @@ extension SQLiteStoreTests {
             #expect(try await waitFor("evt_1", .done).jobs.first?.attempts == 1)
             #expect(Set(host.requests.compactMap { $0.header("Idempotency-Key") }) == ["passage:evt_2:fetch:1", "passage:evt_2:fetch:2"])
         }
+
+        static let laned = """
+            return { on = { source = "passage" }, handle = function(event)
+              local r = http.post("http://h/" .. event.data.key, { json = { n = event.data.n } })
+              if r.status ~= 200 then error("answered " .. r.status) end
+            end }
+            """
+
+        @Test("order_by: 200 events over 10 keys reach the downstream strictly in receipt order per key, even when one job retries")
+        func ordersByKey() async throws {
+            let box = GenerationBox(try generation(["laned.lua": Self.laned]))
+            // k3's first call fails once, so its first job retries while the lane's later jobs wait.
+            let host = ScriptedHost(["http://h/k3": [500, 200]])
+            let dispatcher = dispatcher(box, host: host)
+            dispatcher.start()
+            let events = (0..<200).map { n -> IncomingEvent in
+                let key = "k\(n % 10)"
+                let payload = #"{"id":"e\#(n)","data":{"key":"\#(key)","n":\#(n)}}"#
+                return IncomingEvent(source: "passage", id: "e\(n)", type: "t", status: nil, timestamp: nil,
+                                     payload: Array(payload.utf8), dataPath: ["data"], orderKey: key,
+                                     receivedAt: Date(), request: request(payload))
+            }
+            // In several requests, as a provider would deliver them, with the dispatcher already running.
+            for start in stride(from: 0, to: 200, by: 20) {
+                _ = try await store.accept(Array(events[start..<start + 20]))
+                dispatcher.notify()
+            }
+            let deadline = ContinuousClock.now + .seconds(30)
+            var states: [EventState] = []
+            while ContinuousClock.now < deadline {
+                states = try await store.events(matching: EventFilter(limit: 500)).map(\.state)
+                if states.count == 200, states.allSatisfy({ $0 == .done }) { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            await dispatcher.stop()
+            #expect(states.count == 200 && states.allSatisfy { $0 == .done })
+            var arrivals: [String: [Int]] = [:]
+            for request in host.requests {
+                let body = try #require(try JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any])
+                arrivals[String(request.url.dropFirst("http://h/".count)), default: []].append(try #require(body["n"] as? Int))
+            }
+            for k in 0..<10 {
+                let expected = Array(stride(from: k, to: 200, by: 10))
+                // k3's first event arrives twice (the failure, then its retry) before anything after it.
+                let wanted = k == 3 ? [expected[0]] + expected : expected
+                #expect(arrivals["k\(k)"] == wanted, "k\(k)")
+            }
+        }
+    }
+}
+
+extension SQLiteStoreTests.DispatcherTests {
+    @Test("a dead job replayed runs again from attempt 1 with the same Idempotency-Keys and ends done")
+    func replayOfDead() async throws {
+        let box = GenerationBox(try generation(["fetch.lua": Self.calling]))
+        // Two failures (max_attempts 2: dead), then the downstream recovers.
+        let host = ScriptedHost(["http://h/a": [500, 500, 200]])
+        let dispatcher = dispatcher(box, host: host, maxAttempts: 2)
+        dispatcher.start()
+        _ = try await store.accept([incoming("evt_1")])
+        dispatcher.notify()
+        _ = try await waitFor("evt_1", .dead)
+        let replayed = try await store.replay(ReplaySelection(.events(["evt_1"])))
+        #expect(replayed.replayed.count == 1)
+        dispatcher.notify()
+        let event = try await waitFor("evt_1", .done)
+        await dispatcher.stop()
+        #expect(event.jobs.first?.attempts == 1)
+        let keys = host.requests.map { $0.header("Idempotency-Key") ?? "-" }
+        #expect(keys == ["passage:evt_1:fetch:1", "passage:evt_1:fetch:1", "passage:evt_1:fetch:1", "passage:evt_1:fetch:2"])
+        let attempts = try await store.attempts(source: "passage", eventID: "evt_1")
+        #expect(attempts.map { "\($0.round).\($0.attempt.number)" } == ["0.1", "0.2", "1.1"])
     }
 }

@@ -30,12 +30,12 @@ func request(_ body: String = #"{"id":"evt_1"}"#, headers: [(String, String)] = 
 }
 
 /// An event of `source` with the given id, its payload naming the id.
-func incoming(_ id: String, source: String = "passage", receivedAt: Date = Date(),
+func incoming(_ id: String, source: String = "passage", orderKey: String? = nil, receivedAt: Date = Date(),
               request raw: RawRequest? = nil) -> IncomingEvent {
     let payload = #"{"id":"\#(id)","type":"Connection.Updated","data":{"status":"data_available"}}"#
     return IncomingEvent(source: source, id: id, type: "Connection.Updated", status: "data_available",
                          timestamp: "2026-11-22T10:00:00.000Z", payload: Array(payload.utf8), dataPath: ["data"],
-                         orderKey: nil, receivedAt: receivedAt, request: raw ?? request(payload))
+                         orderKey: orderKey, receivedAt: receivedAt, request: raw ?? request(payload))
 }
 
 /// A connection of the test's own on the store's file, for what the Store API does not show

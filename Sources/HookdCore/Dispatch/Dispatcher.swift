@@ -16,8 +16,8 @@ import Synchronization
 /// recorded as failed (`in when: …`, with the calls and logs of the `when` run), so it retries with
 /// backoff like any failed run; retries run `handle` (the match was decided at dispatch).
 ///
-/// Seam for `order_by` lanes (not built yet): `Store.claimDueJobs` is where jobs of one
-/// (source, order key, rule) would be held back while an earlier one of the lane is unfinished.
+/// `order_by` lanes are the store's: `Store.claimDueJobs` holds back a job while an earlier job of
+/// its (source, order key, rule) is unfinished, so the loop needs no lane bookkeeping of its own.
 public final class Dispatcher: Sendable {
     /// What the loop works within.
     public struct Settings: Sendable {

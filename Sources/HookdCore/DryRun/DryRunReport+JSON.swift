@@ -3,9 +3,7 @@ import Foundation
 /// `hookd dry-run --format json` (SPEC §6), with keys sorted so the output is stable.
 extension DryRunReport {
     public func jsonText() -> String {
-        let object: [String: Any] = ["events": events.map(\.jsonObject)]
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+        JSONObjectText.text(["events": events.map(\.jsonObject)])
     }
 }
 

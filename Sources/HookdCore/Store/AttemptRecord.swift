@@ -81,10 +81,13 @@ public enum JobTransition: Sendable, Hashable {
 /// A recorded attempt read back, with the rule of its job.
 public struct StoredAttempt: Sendable, Hashable {
     public var rule: String
+    /// 0 for the attempts before any replay; each replay of the job starts the next round at attempt 1.
+    public var round: Int
     public var attempt: AttemptRecord
 
-    public init(rule: String, attempt: AttemptRecord) {
+    public init(rule: String, round: Int = 0, attempt: AttemptRecord) {
         self.rule = rule
+        self.round = round
         self.attempt = attempt
     }
 }

@@ -33,7 +33,8 @@ public protocol Store: Sendable {
 
     /// Claims up to `limit` due jobs (pending, or failed with `next_attempt_at <= now`), oldest
     /// first, marking them `running` with `claimed_at = now`; a claimed job is not returned again
-    /// until `finish` or `resumeInterruptedJobs` puts it back.
+    /// until `finish` or `resumeInterruptedJobs` puts it back. A job with an `order_by` key is due
+    /// only when every earlier-received job of its (source, key, rule) is done or dead.
     func claimDueJobs(now: Date, limit: Int) async throws(StoreError) -> [ClaimedJob]
 
     /// Records `attempt` (if a run happened) and moves the job as `transition` says, in one transaction.
@@ -43,6 +44,11 @@ public protocol Store: Sendable {
     /// Call it at start-up, before claiming.
     func resumeInterruptedJobs() async throws(StoreError) -> Int
 
-    /// Every recorded attempt of an event's jobs, by rule then number.
+    /// Resets the selected jobs to attempt 0 and makes them due now, in one transaction: they run
+    /// again with a full retry budget, on the rule set in force (no new match), with the same
+    /// Idempotency-Keys. Earlier attempts stay recorded (as an earlier replay round).
+    func replay(_ selection: ReplaySelection) async throws(StoreError) -> ReplayResult
+
+    /// Every recorded attempt of an event's jobs, by rule then replay round then number.
     func attempts(source: String, eventID: String) async throws(StoreError) -> [StoredAttempt]
 }

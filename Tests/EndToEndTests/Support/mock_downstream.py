@@ -1,20 +1,32 @@
 #!/usr/bin/env python3
 """A mock downstream for hookd's end-to-end tests: binds 127.0.0.1 on a free port, prints the port on
 its first line, answers every request 200 with {"method", "path", "idempotency_key", "body"} and
-stops when its standard input closes."""
+stops when its standard input closes. A path /flaky/N/... answers 500 to its first N requests."""
 import json
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
+hits = {}
+hits_lock = threading.Lock()
+
+
 class Handler(BaseHTTPRequestHandler):
+    def status(self):
+        parts = self.path.split("/")
+        if len(parts) > 2 and parts[1] == "flaky" and parts[2].isdigit():
+            with hits_lock:
+                hits[self.path] = hits.get(self.path, 0) + 1
+                return 500 if hits[self.path] <= int(parts[2]) else 200
+        return 200
+
     def answer(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
         reply = json.dumps({"method": self.command, "path": self.path,
                             "idempotency_key": self.headers.get("Idempotency-Key"), "body": body}).encode()
-        self.send_response(200)
+        self.send_response(self.status())
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(reply)))
         self.end_headers()
