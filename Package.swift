@@ -74,6 +74,7 @@ let package = Package(
         .testTarget(name: "HookdServerTests", dependencies: [
             "HookdServer", "HookdCore", "HookdSQLite",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         // Runs the built hookd binary (make test builds it first).
         .testTarget(name: "EndToEndTests", dependencies: [
