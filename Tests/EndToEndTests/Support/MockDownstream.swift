@@ -1,4 +1,7 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
+
 
 /// The Python mock downstream (Support/mock_downstream.py) as a child process on 127.0.0.1; it stops
 /// when `stop()` closes its standard input (or when the test process ends).
@@ -23,6 +26,14 @@ final class MockDownstream {
             throw CocoaError(.fileReadCorruptFile)
         }
         self.port = port
+    }
+
+    /// Every request served so far (but this one), oldest first: method, path, idempotency_key,
+    /// authorization, body.
+    func requests() async throws -> [[String: Any]] {
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/__requests"), timeout: .seconds(10))
+        let body = try await response.body.collect(upTo: 64 << 20)
+        return try JSONSerialization.jsonObject(with: Data(Array(buffer: body))) as? [[String: Any]] ?? []
     }
 
     func stop() {

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """A mock downstream for hookd's end-to-end tests: binds 127.0.0.1 on a free port, prints the port on
 its first line, answers every request 200 with {"method", "path", "idempotency_key", "body"} and
-stops when its standard input closes. A path /flaky/N/... answers 500 to its first N requests."""
+stops when its standard input closes. A path /flaky/N/... answers 500 to its first N requests.
+GET /__requests answers the list of every other request served so far (method, path,
+idempotency_key, authorization, body), in arrival order."""
 import json
 import sys
 import threading
@@ -10,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 hits = {}
 hits_lock = threading.Lock()
+served = []
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -24,9 +27,19 @@ class Handler(BaseHTTPRequestHandler):
     def answer(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
-        reply = json.dumps({"method": self.command, "path": self.path,
-                            "idempotency_key": self.headers.get("Idempotency-Key"), "body": body}).encode()
-        self.send_response(self.status())
+        record = {"method": self.command, "path": self.path,
+                  "idempotency_key": self.headers.get("Idempotency-Key"),
+                  "authorization": self.headers.get("Authorization"), "body": body}
+        if self.command == "GET" and self.path == "/__requests":
+            with hits_lock:
+                reply = json.dumps(served).encode()
+            status = 200
+        else:
+            with hits_lock:
+                served.append(record)
+            reply = json.dumps(record).encode()
+            status = self.status()
+        self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(reply)))
         self.end_headers()
