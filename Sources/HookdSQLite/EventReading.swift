@@ -53,9 +53,11 @@ enum EventReading {
     }
 
     /// Not yet dispatched, oldest first (they have no jobs yet).
-    static func undispatched(limit: Int, in db: Database) throws -> [StoredEvent] {
-        let rows = try Row.fetchAll(db, sql: selection + " AND e.dispatched = 0 ORDER BY e.seq LIMIT ?",
-                                    arguments: [max(0, limit)])
+    static func undispatched(limit: Int, excludingSources: Set<String>, in db: Database) throws -> [StoredEvent] {
+        let excluded = excludingSources.sorted()
+        let exclusion = excluded.isEmpty ? "" : " AND e.source NOT IN (" + excluded.map { _ in "?" }.joined(separator: ",") + ")"
+        let rows = try Row.fetchAll(db, sql: selection + " AND e.dispatched = 0" + exclusion + " ORDER BY e.seq LIMIT ?",
+                                    arguments: StatementArguments(excluded) + [max(0, limit)])
         return try rows.map(storedEvent)
     }
 

@@ -5,7 +5,7 @@ import HookdCore
 /// The dispatcher's writes, each run inside the writer's open transaction: dispatching an event,
 /// claiming due jobs, recording an attempt with the job's next state, and resuming after a crash.
 enum JobWriting {
-    static func dispatch(source: String, eventID: String, rules: [String], in db: Database) throws -> [String: Int64]? {
+    static func dispatch(source: String, eventID: String, rules: [String], claimed: Bool, in db: Database) throws -> [String: Int64]? {
         guard let row = try Row.fetchOne(db, sql: """
             SELECT seq, order_key FROM events WHERE source = ? AND id = ? AND dispatched = 0 AND pruned_at IS NULL
             """, arguments: [source, eventID]) else { return nil }
@@ -13,12 +13,14 @@ enum JobWriting {
         let orderKey: String? = row["order_key"]
         try db.execute(sql: "UPDATE events SET dispatched = 1 WHERE seq = ?", arguments: [seq])
         let insert = try db.cachedStatement(sql: """
-            INSERT INTO jobs (event_seq, rule, source, order_key) VALUES (?, ?, ?, ?)
+            INSERT INTO jobs (event_seq, rule, source, order_key, state, claimed_at) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (event_seq, rule) DO NOTHING
             """)
+        let state = claimed ? JobState.running.rawValue : JobState.pending.rawValue
+        let claimedAt: Int64? = claimed ? ColumnCoding.milliseconds(Date()) : nil
         var ids: [String: Int64] = [:]
         for rule in rules where ids[rule] == nil {
-            try insert.execute(arguments: [seq, rule, source, orderKey])
+            try insert.execute(arguments: [seq, rule, source, orderKey, state, claimedAt])
             if db.changesCount == 1 { ids[rule] = db.lastInsertedRowID }
         }
         return ids
@@ -41,6 +43,20 @@ enum JobWriting {
                   AND earlier.state IN ('pending', 'running', 'failed')))
             ORDER BY id LIMIT ?
             """, arguments: [nowMilliseconds, limit])
+        return try claimRows(rows, now: nowMilliseconds, in: db)
+    }
+
+    /// The jobs of one event waiting to run (pending, or failed whatever their retry time).
+    static func claim(source: String, eventID: String, now: Date, in db: Database) throws -> [ClaimedJob] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT j.id, j.rule, j.attempts, j.event_seq FROM jobs j JOIN events e ON e.seq = j.event_seq
+            WHERE e.source = ? AND e.id = ? AND j.state IN ('pending', 'failed') ORDER BY j.id
+            """, arguments: [source, eventID])
+        return try claimRows(rows, now: ColumnCoding.milliseconds(now), in: db)
+    }
+
+    /// Marks the jobs of `rows` (id, rule, attempts, event_seq) running, with their events.
+    private static func claimRows(_ rows: [Row], now nowMilliseconds: Int64, in db: Database) throws -> [ClaimedJob] {
         guard !rows.isEmpty else { return [] }
         let ids = rows.map { String($0["id"] as Int64) }.joined(separator: ",")
         try db.execute(sql: "UPDATE jobs SET state = 'running', claimed_at = ? WHERE id IN (\(ids))",
@@ -75,6 +91,8 @@ enum JobWriting {
         case .retry(let at):
             state = .failed
             nextAttemptAt = ColumnCoding.milliseconds(at)
+        case .awaitRedelivery:
+            state = .failed
         case .dead(let reason):
             state = .dead
             error = reason

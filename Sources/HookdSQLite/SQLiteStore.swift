@@ -65,12 +65,16 @@ public final class SQLiteStore: Store {
         return result
     }
 
-    public func undispatchedEvents(limit: Int) async throws(StoreError) -> [StoredEvent] {
-        try await read { db in try EventReading.undispatched(limit: limit, in: db) }
+    public func undispatchedEvents(limit: Int, excludingSources: Set<String>) async throws(StoreError) -> [StoredEvent] {
+        try await read { db in try EventReading.undispatched(limit: limit, excludingSources: excludingSources, in: db) }
     }
 
-    public func dispatch(source: String, eventID: String, rules: [String]) async throws(StoreError) -> [String: Int64]? {
-        try await write { db in try JobWriting.dispatch(source: source, eventID: eventID, rules: rules, in: db) }
+    public func dispatch(source: String, eventID: String, rules: [String], claimed: Bool) async throws(StoreError) -> [String: Int64]? {
+        try await write { db in try JobWriting.dispatch(source: source, eventID: eventID, rules: rules, claimed: claimed, in: db) }
+    }
+
+    public func claimJobs(source: String, eventID: String, now: Date) async throws(StoreError) -> [ClaimedJob] {
+        try await write { db in try JobWriting.claim(source: source, eventID: eventID, now: now, in: db) }
     }
 
     public func claimDueJobs(now: Date, limit: Int) async throws(StoreError) -> [ClaimedJob] {

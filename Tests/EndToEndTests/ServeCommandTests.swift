@@ -3,6 +3,7 @@ import Foundation
 import HookdCore
 import HookdSQLite
 import NIOCore
+import Synchronization
 import Testing
 
 /// `hookd serve` as a process: start-up checks, durability under SIGKILL, clean SIGTERM.
@@ -38,6 +39,7 @@ struct ServeCommandTests {
         defer { project.remove() }
         let serve = try ServeProcess(in: project.directory)
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let answered = AnswerCount()
         let acknowledged = try await withThrowingTaskGroup(of: [(String, [UInt8])].self) { group in
             for worker in 0..<8 {
                 group.addTask {
@@ -50,13 +52,21 @@ struct ServeCommandTests {
                         request.body = .bytes(ByteBuffer(bytes: Self.body(id)))
                         guard let response = try? await client.execute(request, timeout: .seconds(5)),
                               let answer = try? await response.body.collect(upTo: 1 << 16) else { break }
-                        if response.status.code == 200, String(buffer: answer).contains(id) { done.append((id, Self.body(id))) }
+                        if response.status.code == 200, String(buffer: answer).contains(id) {
+                            done.append((id, Self.body(id)))
+                            answered.value.add(1, ordering: .relaxed)
+                        }
                     }
                     return done
                 }
             }
             group.addTask {
-                try await Task.sleep(for: .milliseconds(1500))
+                // Killed mid-load: once a few hundred were answered (at most 20 s on a loaded machine).
+                let deadline = ContinuousClock.now + .seconds(20)
+                try await Task.sleep(for: .milliseconds(500))
+                while answered.value.load(ordering: .relaxed) < 300, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
                 serve.kill(SIGKILL)
                 return []
             }
@@ -105,4 +115,9 @@ struct ServeCommandTests {
         #expect(status == 2)
         #expect(output.contains("hookd.yaml:") && output.contains("insecure"), "\(output)")
     }
+}
+
+/// How many events were answered 200 so far, shared by the load tasks.
+final class AnswerCount: Sendable {
+    let value = Atomic<Int>(0)
 }

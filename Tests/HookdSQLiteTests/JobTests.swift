@@ -174,3 +174,32 @@ extension SQLiteStoreTests {
         }
     }
 }
+
+extension SQLiteStoreTests.JobTests {
+    @Test("mode: sync: the loop's undispatched list leaves out sync sources; jobs dispatched claimed are running; claimJobs takes an event's failed and pending jobs")
+    func synchronousJobs() async throws {
+        _ = try await store.accept([incoming("a"), incoming("s", source: "syncsrc")])
+        #expect(try await store.undispatchedEvents(limit: 10, excludingSources: ["syncsrc"]).map(\.id) == ["a"])
+        #expect(try await store.undispatchedEvents(limit: 10).map(\.id) == ["a", "s"])
+        let jobs = try #require(try await store.dispatch(source: "syncsrc", eventID: "s", rules: ["r", "q"], claimed: true))
+        #expect(try await event("s", source: "syncsrc").jobs.map(\.state) == [.running, .running])
+        // The loop's claim does not take them.
+        #expect(try await store.claimDueJobs(now: Date(), limit: 10).isEmpty)
+        let failure = AttemptRecord(number: 1, startedAt: Date(), duration: .zero, outcome: .failed, error: "x")
+        try await store.finish(job: try #require(jobs["r"]), attempt: failure, transition: .awaitRedelivery)
+        try await store.finish(job: try #require(jobs["q"]), attempt: AttemptRecord(number: 1, startedAt: Date(), duration: .zero, outcome: .ok),
+                               transition: .done)
+        let waiting = try await event("s", source: "syncsrc")
+        #expect(waiting.state == .failed)
+        #expect(waiting.jobs.first { $0.rule == "r" }?.nextAttemptAt == nil)
+        // Waiting for the redelivery: never due for the loop, even far in the future.
+        #expect(try await store.claimDueJobs(now: Date().addingTimeInterval(86_400 * 365), limit: 10).isEmpty)
+        let again = try await store.claimJobs(source: "syncsrc", eventID: "s", now: Date())
+        #expect(again.map(\.rule) == ["r"])
+        #expect(again.first?.attempts == 1)
+    }
+
+    func event(_ id: String, source: String) async throws -> StoredEvent {
+        try #require(try await store.event(id: id, source: source).event)
+    }
+}

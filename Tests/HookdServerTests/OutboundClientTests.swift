@@ -7,7 +7,7 @@ import NIOCore
 import Synchronization
 import Testing
 
-/// A downstream on 127.0.0.1 for outbound tests: `/ok` answers JSON, `/redirect` points at
+/// A downstream on 127.0.0.1 for outbound tests: `/ok` answers JSON, `POST /slow` answers after 600 ms, `/redirect` points at
 /// another server's `/secret`, `/big` answers `size` bytes, `/trickle` sends its head and then
 /// waits before the body. It records the paths it served.
 final class OutboundDownstream: Sendable {
@@ -28,6 +28,10 @@ final class OutboundDownstream: Sendable {
         router.get("ok") { _, _ in Response(status: .ok, headers: [.contentType: "application/json"],
                                             body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"ok":true}"#))) }
         router.get("secret") { _, _ in "the secret" }
+        router.post("slow") { _, _ in
+            try await Task.sleep(for: .milliseconds(600))
+            return "done"
+        }
         router.get("redirect") { _, _ in Response(status: .found, headers: [.location: location]) }
         router.get("big") { _, _ in ByteBuffer(repeating: UInt8(ascii: "x"), count: 64 * 1024) }
         router.get("trickle") { _, _ in

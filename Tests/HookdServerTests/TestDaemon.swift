@@ -21,13 +21,15 @@ final class TestDaemon: @unchecked Sendable {
     let client = HTTPClient.shared
 
     /// The repository's four seed sources, plus `extraSources` (YAML list items).
-    static func yaml(maxBody: String = "1MiB", extraSources: String = "") -> String {
+    /// `rules` is the rules directory (the repository's by default); `settings` adds top-level keys.
+    static func yaml(maxBody: String = "1MiB", extraSources: String = "", rules: String? = nil, settings: String = "") -> String {
         """
         server:
           listen: 127.0.0.1:0
           max_body: \(maxBody)
+        \(settings)
         store: sqlite:data/hookd.sqlite
-        rules: \(root.appendingPathComponent("rules").path)
+        rules: \(rules ?? root.appendingPathComponent("rules").path)
         pid_file: data/hookd.pid
         secrets: [PASSAGE_API_KEY]
         sources:

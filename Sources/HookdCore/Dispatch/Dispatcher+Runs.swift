@@ -3,8 +3,12 @@ import Logging
 import LuaRuntime
 
 extension Dispatcher {
-    /// Matches one event against the rule set in force (index, then `when`) and stores its jobs.
-    func dispatch(_ event: StoredEvent) async throws(StoreError) {
+    /// Matches one event against the rule set in force (index, then `when`) and stores its jobs;
+    /// with `claimed` (`mode: sync`) they are stored running and returned for the caller to run
+    /// (a job whose `when` failed is already finished as failed and is not among them). Nil when
+    /// the event was dispatched meanwhile.
+    @discardableResult
+    func dispatch(_ event: StoredEvent, claimed: Bool = false) async throws(StoreError) -> [ClaimedJob]? {
         let generation = self.generation()
         let document = Self.document(for: event, attempt: 1)
         var matched: [String] = []
@@ -28,23 +32,30 @@ extension Dispatcher {
                 break
             }
         }
-        guard let jobs = try await store.dispatch(source: event.source, eventID: event.id, rules: matched) else { return }
+        guard let jobs = try await store.dispatch(source: event.source, eventID: event.id, rules: matched, claimed: claimed) else { return nil }
         for failure in whenFailures {
             guard let job = jobs[failure.rule] else { continue }
             let attempt = attemptRecord(number: 1, startedAt: failure.startedAt, result: failure.result, stage: "when")
-            try await store.finish(job: job, attempt: attempt, transition: transition(after: attempt))
+            try await store.finish(job: job, attempt: attempt, transition: transition(after: attempt, synchronous: claimed))
             logRun(event: event, rule: failure.rule, attempt: attempt)
+        }
+        let failedInWhen = Set(whenFailures.map(\.rule))
+        return jobs.filter { !failedInWhen.contains($0.key) }.sorted { $0.key < $1.key }.map { rule, id in
+            ClaimedJob(id: id, rule: rule, attempts: 0, event: event)
         }
     }
 
-    /// One attempt of a claimed job, on the rule of that name in force now.
-    func run(_ job: ClaimedJob) async {
+    /// One attempt of a claimed job, on the rule of that name in force now; true when it ended ok
+    /// or skipped. `synchronous` (`mode: sync`): a failure waits for the provider's redelivery
+    /// instead of a backoff retry.
+    @discardableResult
+    func run(_ job: ClaimedJob, synchronous: Bool = false) async -> Bool {
         let generation = self.generation()
         let event = job.event
         guard let rule = generation.ruleSet.rule(named: job.rule) else {
             await finish(job, attempt: nil, transition: .dead(error: "rule removed"))
             logger.warning("rule removed: job dead", metadata: ["source": "\(event.source)", "event": "\(mask(event.id))", "rule": "\(job.rule)"])
-            return
+            return false
         }
         let number = job.attempts + 1
         let keyed = IdempotentHost(base: host, source: event.source, eventID: event.id, rule: rule.name)
@@ -52,8 +63,9 @@ extension Dispatcher {
         let result = await generation.pool.run(rule: rule.index, eventJSON: Self.document(for: event, attempt: number),
                                                limits: settings.limits, host: keyed)
         let attempt = attemptRecord(number: number, startedAt: startedAt, result: result)
-        await finish(job, attempt: attempt, transition: transition(after: attempt))
+        await finish(job, attempt: attempt, transition: transition(after: attempt, synchronous: synchronous))
         logRun(event: event, rule: rule.name, attempt: attempt)
+        return attempt.outcome != .failed
     }
 
     private func finish(_ job: ClaimedJob, attempt: AttemptRecord?, transition: JobTransition) async {
@@ -66,9 +78,10 @@ extension Dispatcher {
     }
 
     /// Done after ok or skipped; after a failure, dead once `max_attempts` are spent, else a retry
-    /// after the backoff plus jitter.
-    func transition(after attempt: AttemptRecord) -> JobTransition {
+    /// after the backoff plus jitter, or (`synchronous`) a wait for the provider's redelivery.
+    func transition(after attempt: AttemptRecord, synchronous: Bool = false) -> JobTransition {
         guard attempt.outcome == .failed else { return .done }
+        if synchronous { return .awaitRedelivery }
         guard attempt.number < settings.retry.maxAttempts else { return .dead(error: attempt.error ?? "failed") }
         let delay = settings.retry.delay(beforeRetry: attempt.number)
         let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18

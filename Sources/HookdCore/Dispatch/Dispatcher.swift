@@ -55,6 +55,10 @@ public final class Dispatcher: Sendable {
     let jitter: @Sendable () -> Double
     let mask: SecretMask
     let logger: Logger
+    /// The `mode: sync` sources now: their events are dispatched on receipt, not by the loop.
+    let synchronousSources: @Sendable () -> Set<String>
+    /// The `mode: sync` runs under way, by event, so a duplicate waits for the run in progress.
+    let syncRuns = SyncRunRegistry()
     private let wake = WakeSignal()
     private let state = Mutex(LoopState())
 
@@ -64,7 +68,9 @@ public final class Dispatcher: Sendable {
     public init(store: any Store, generation: @escaping @Sendable () -> RuleGeneration, settings: Settings = Settings(),
                 host: any HostCalls, mask: SecretMask = .none, clock: @escaping @Sendable () -> Date = { Date() },
                 jitter: @escaping @Sendable () -> Double = { Double.random(in: 0...1) },
+                synchronousSources: @escaping @Sendable () -> Set<String> = { [] },
                 logger: Logger = Logger(label: "hookd.dispatcher")) {
+        self.synchronousSources = synchronousSources
         self.store = store
         self.generation = generation
         self.settings = settings
@@ -154,7 +160,7 @@ public final class Dispatcher: Sendable {
 
     /// Dispatches the oldest undispatched events; true when a full batch was read (more may wait).
     private func dispatchNewEvents() async throws(StoreError) -> Bool {
-        let events = try await store.undispatchedEvents(limit: settings.dispatchBatch)
+        let events = try await store.undispatchedEvents(limit: settings.dispatchBatch, excludingSources: synchronousSources())
         for event in events {
             if isStopping { return false }
             try await dispatch(event)

@@ -74,6 +74,9 @@ public enum JobTransition: Sendable, Hashable {
     case done
     /// It failed and runs again once `at` has come.
     case retry(at: Date)
+    /// It failed in `mode: sync`: no backoff retry; it stays `failed` until the provider's
+    /// redelivery runs it again (or a replay).
+    case awaitRedelivery
     /// No more attempts: kept, listed and replayable, with this error.
     case dead(error: String)
 }

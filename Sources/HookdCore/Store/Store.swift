@@ -23,13 +23,19 @@ public protocol Store: Sendable {
 
     // MARK: Jobs (the dispatcher's side)
 
-    /// Events not yet dispatched, oldest first, at most `limit`.
-    func undispatchedEvents(limit: Int) async throws(StoreError) -> [StoredEvent]
+    /// Events not yet dispatched, oldest first, at most `limit`, leaving out those of the sources
+    /// named (the `mode: sync` ones, whose events are dispatched on receipt).
+    func undispatchedEvents(limit: Int, excludingSources: Set<String>) async throws(StoreError) -> [StoredEvent]
 
-    /// Inserts one pending job per rule named and marks the event dispatched, in one transaction
-    /// (no rules: dispatched with no jobs, so `done`). Returns the new jobs' ids by rule, or nil when
-    /// the event was already dispatched (or is gone), in which case nothing changes.
-    func dispatch(source: String, eventID: String, rules: [String]) async throws(StoreError) -> [String: Int64]?
+    /// Inserts one job per rule named and marks the event dispatched, in one transaction (no rules:
+    /// dispatched with no jobs, so `done`). The jobs are `pending`, or already `running` (claimed
+    /// by the caller, as `mode: sync` runs them at once) when `claimed`. Returns the new jobs' ids
+    /// by rule, or nil when the event was already dispatched (or is gone): then nothing changes.
+    func dispatch(source: String, eventID: String, rules: [String], claimed: Bool) async throws(StoreError) -> [String: Int64]?
+
+    /// Claims the jobs of one event that wait to run (`pending`, or `failed` whatever their retry
+    /// time), marking them `running`: how a `mode: sync` redelivery runs the failed rules again.
+    func claimJobs(source: String, eventID: String, now: Date) async throws(StoreError) -> [ClaimedJob]
 
     /// Claims up to `limit` due jobs (pending, or failed with `next_attempt_at <= now`), oldest
     /// first, marking them `running` with `claimed_at = now`; a claimed job is not returned again
@@ -51,4 +57,16 @@ public protocol Store: Sendable {
 
     /// Every recorded attempt of an event's jobs, by rule then replay round then number.
     func attempts(source: String, eventID: String) async throws(StoreError) -> [StoredAttempt]
+}
+
+extension Store {
+    /// Pending jobs, for the dispatcher loop.
+    public func dispatch(source: String, eventID: String, rules: [String]) async throws(StoreError) -> [String: Int64]? {
+        try await dispatch(source: source, eventID: eventID, rules: rules, claimed: false)
+    }
+
+    /// Every source's undispatched events.
+    public func undispatchedEvents(limit: Int) async throws(StoreError) -> [StoredEvent] {
+        try await undispatchedEvents(limit: limit, excludingSources: [])
+    }
 }

@@ -43,9 +43,6 @@ public struct Daemon: Sendable {
         for source in config.sources where source.auth.scheme == .unauthenticated {
             logger.warning("source \(source.name) accepts unauthenticated requests (auth: { scheme: none, insecure: true })")
         }
-        for source in config.sources where source.mode == .sync {
-            logger.warning("source \(source.name) has mode: sync, which is not built yet (rules run on receipt in a later part): it answers 503 and stores nothing until then")
-        }
         let ruleSet: RuleSet
         do {
             let listed = Dictionary(config.secrets.map { ($0, secrets.ruleSecrets[$0]) }, uniquingKeysWith: { first, _ in first })
@@ -63,10 +60,12 @@ public struct Daemon: Sendable {
         let outbound = OutboundClient(policy: config.outbound)
         let generation = RuleGeneration(ruleSet: ruleSet, pool: pool)
         let mask = SecretMask(secrets: secrets.ruleSecrets.values.compactMap { $0 } + secrets.sourceSecrets.values.flatMap { $0 })
+        let synchronous = Set(config.sources.filter { $0.mode == .sync }.map(\.name))
         let dispatcher = Dispatcher(store: store, generation: { generation },
                                     settings: .init(limits: config.limits, retry: config.retry),
-                                    host: outbound, mask: mask, logger: logger)
-        let receipt = Receipt(sources: sources, store: store, logger: logger, onAccepted: { dispatcher.notify() })
+                                    host: outbound, mask: mask, synchronousSources: { synchronous }, logger: logger)
+        let receipt = Receipt(sources: sources, store: store, logger: logger, synchronousRunner: dispatcher,
+                              onAccepted: { dispatcher.notify() })
         return Daemon(config: config, store: store, receipt: receipt, ruleSet: ruleSet, dispatcher: dispatcher,
                       pool: pool, outbound: outbound, logger: logger)
     }

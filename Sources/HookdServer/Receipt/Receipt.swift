@@ -22,12 +22,16 @@ public final class Receipt: Sendable {
     private let logger: Logger
     /// Called after a commit that stored at least one new event (the dispatcher's `notify`).
     private let onAccepted: (@Sendable () -> Void)?
+    /// Runs the rules of `mode: sync` sources before the answer; without it such sources answer 503.
+    private let synchronousRunner: (any SynchronousRunner)?
 
     public init(sources: ServedSources, store: any Store, rejections: RejectionLog = RejectionLog(), clock: AuthClock = .system,
-                logger: Logger = Logger(label: "hookd.receipt"), onAccepted: (@Sendable () -> Void)? = nil) {
+                logger: Logger = Logger(label: "hookd.receipt"), synchronousRunner: (any SynchronousRunner)? = nil,
+                onAccepted: (@Sendable () -> Void)? = nil) {
         current = Mutex(sources)
         self.store = store
         self.onAccepted = onAccepted
+        self.synchronousRunner = synchronousRunner
         self.rejections = rejections
         self.clock = clock
         self.logger = logger
@@ -68,9 +72,9 @@ public final class Receipt: Sendable {
 
     /// Authenticates, parses and stores one request's body.
     public func receive(_ request: IncomingRequest, body: [UInt8], source: ServedSource, client: String) async -> ReceiptAnswer {
-        // `mode: sync` answers 200 only once every rule succeeded; rules do not run yet (the
-        // dispatcher lands next), so such a source fails closed: nothing is stored, the provider retries.
-        guard source.config.mode == .async else { return .unavailable }
+        // `mode: sync` answers 200 only once every rule succeeded: without a runner it fails closed.
+        let runner = source.config.mode == .sync ? synchronousRunner : nil
+        guard source.config.mode == .async || runner != nil else { return .unavailable }
         do {
             try source.verifier.verify(AuthRequest(body: body, headers: request.headerFields, clock: clock))
         } catch {
@@ -98,8 +102,18 @@ public final class Receipt: Sendable {
         }
         do {
             let result = try await store.accept(incoming)
-            if !result.accepted.isEmpty { onAccepted?() }
-            return .accepted(result.accepted, duplicates: result.duplicates)
+            guard let runner else {
+                if !result.accepted.isEmpty { onAccepted?() }
+                return .accepted(result.accepted, duplicates: result.duplicates)
+            }
+            // Stored first, so a crash mid-run loses nothing; then the rules, within sync_timeout.
+            let outcome = await runner.runSynchronously(source: source.config.name, eventIDs: incoming.map(\.id),
+                                                        timeout: source.config.syncTimeout)
+            if outcome.succeeded { return .accepted(result.accepted, duplicates: result.duplicates) }
+            if outcome.timedOut {
+                logger.warning("mode: sync source \(source.config.name): rules not finished within sync_timeout; answered 500")
+            }
+            return .ruleFailed(outcome.rules)
         } catch {
             logger.error("store refused \(incoming.count) event(s) of source \(source.config.name): \(error); answered 503")
             return .unavailable
