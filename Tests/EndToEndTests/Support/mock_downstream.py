@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """A mock downstream for hookd's end-to-end tests: binds 127.0.0.1 on a free port, prints the port on
 its first line, answers every request 200 with {"method", "path", "idempotency_key", "body"} and
-stops when its standard input closes. A path /flaky/N/... answers 500 to its first N requests.
+stops when its standard input closes. A path /flaky/N/... answers 500 to its first N requests;
+/sleep/MS/... answers after MS milliseconds.
 GET /__requests answers the list of every other request served so far (method, path,
 idempotency_key, authorization, body), in arrival order."""
 import json
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -35,6 +37,9 @@ class Handler(BaseHTTPRequestHandler):
                 reply = json.dumps(served).encode()
             status = 200
         else:
+            parts = self.path.split("/")
+            if len(parts) > 2 and parts[1] == "sleep" and parts[2].isdigit():
+                time.sleep(int(parts[2]) / 1000)
             with hits_lock:
                 served.append(record)
             reply = json.dumps(record).encode()
