@@ -4,7 +4,7 @@
 SWIFT ?= swift
 CONFIG ?= debug
 
-.PHONY: all deps test-deps build run test bench bench-lua bench-rules bench-receipt clean
+.PHONY: all deps test-deps build run test bench bench-lua bench-rules bench-receipt bench-dispatch clean
 
 all: build
 
@@ -28,7 +28,7 @@ test: test-deps
 	$(SWIFT) test --skip-build
 
 # Benchmarks (release build); figures in README.md.
-bench: bench-lua bench-rules bench-receipt
+bench: bench-lua bench-rules bench-receipt bench-dispatch
 
 bench-lua: deps
 	$(SWIFT) run -c release hookd-bench
@@ -43,3 +43,8 @@ clean:
 # hookd serve under wrk (64 connections), against nginx + Lua in memory.
 bench-receipt:
 	bench/receipt-bench.sh
+
+# The same load with a rule that returns at once matching every event: rule runs/s, queue drain time,
+# acceptance-to-completion latency.
+bench-dispatch:
+	MODE=dispatch bench/receipt-bench.sh

@@ -4,11 +4,17 @@
 # same load against nginx + Lua doing check-parse-dedupe-match in memory (bench/nginx-baseline.conf).
 # Prints accepted events/s, p50/p99, errors, peak RSS, fsyncs (transactions) per second, the
 # filesystem, and hookd as a ratio of nginx.
+#
+# With MODE=dispatch (issue 5's benchmark, `make bench-dispatch`) a rule that returns at once matches
+# every event, so the dispatcher runs one job per accepted event during the load; after the load it
+# reports how long the queue took to drain, rule runs/s and the acceptance-to-completion latency
+# (nginx is not run). In the default MODE=receipt no rule matches, so only receipt is measured.
 # Usage: bench/receipt-bench.sh [DURATION] [CONNECTIONS]     (make bench-receipt; defaults 10s, 64)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-10s}
 connections=${2:-64}
+mode=${MODE:-receipt}
 scripts/install-deps.sh bench
 if [[ -z "${HOOKD_BINARY:-}" ]]; then
   swift build -c release --product hookd >/dev/null
@@ -20,7 +26,11 @@ work=$PWD/.build/bench-receipt
 rm -rf "$work" && mkdir -p "$work/rules"
 export BENCH_KEY=bench-key-0123456789 HOOKD_BENCH_KEY=bench-key-0123456789
 export HOOKD_BENCH_FIXTURE=$PWD/examples/passage/data_available.json HOOKD_BENCH_PATH=/webhooks/passage
-cp rules/*.lua "$work/rules/"
+if [[ $mode == dispatch ]]; then
+  echo 'return { on = { source = "passage" }, handle = function(event) end }' > "$work/rules/instant.lua"
+else
+  echo 'return { on = { source = "nothing-here" }, handle = function(event) end }' > "$work/rules/unmatched.lua"
+fi
 cat > "$work/hookd.yaml" <<YAML
 server: { listen: 127.0.0.1:18080, max_body: 1MiB }
 store: sqlite:data/hookd.sqlite
@@ -40,11 +50,28 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 (cd "$work" && exec "$hookd" serve --config hookd.yaml > "$work/hookd.log" 2>&1) &
 for _ in $(seq 1 100); do grep -q "listening on" "$work/hookd.log" 2>/dev/null && break; sleep 0.1; done
 pid=$(cat "$work/data/hookd.pid")
+load_start=$(date +%s.%N)
 hookd_result=$(run_wrk 1 18080)
+load_end=$(date +%s.%N)
+if [[ $mode == dispatch ]]; then
+  # Wait (at most 120 s) until every accepted event is dispatched and every job finished.
+  while (( $(bench/queue_stats.py "$work/data/hookd.sqlite" backlog) > 0 )); do
+    (( $(date +%s) - ${load_end%.*} > 120 )) && break
+    sleep 0.05
+  done
+  drained=$(date +%s.%N)
+fi
 hookd_rss=$(peak_rss "$pid")
 kill -TERM "$pid"; wait "$pid" || true
 echo "hookd:        $hookd_result peak_rss=$hookd_rss"
 grep -o 'group commit: .*' "$work/hookd.log" | tail -1 | sed 's/^/              /'
+if [[ $mode == dispatch ]]; then
+  runs=$(bench/queue_stats.py "$work/data/hookd.sqlite" runs)
+  done_jobs=$(sed -E 's/done_jobs=([0-9]+).*/\1/' <<<"$runs")
+  python3 -c "print(f'rule runs: {$done_jobs} done, {$done_jobs / ($drained - $load_start):.0f} runs/s over load+drain; queue drained {$drained - $load_end:.2f} s after the load ended')"
+  echo "              $runs"
+  exit 0
+fi
 
 sed -e "s#PIDFILE#$work/nginx.pid#" -e "s#PORT#18081#" -e "s#KEY#$BENCH_KEY#" bench/nginx-baseline.conf > "$work/nginx.conf"
 nginx -c "$work/nginx.conf" -p "$work" -g 'daemon off;' 2> "$work/nginx.log" &

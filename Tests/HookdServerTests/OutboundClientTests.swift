@@ -154,6 +154,18 @@ struct OutboundClientTests {
         #expect(failure(await call(client, "http://127.0.0.2:\(downstream.port)/ok"))?.contains("not a public address") == true)
     }
 
+    @Test("a refused connection fails the call at once with its reason, not after the timeout")
+    func refusedFailsFast() async throws {
+        let client = OutboundClient(policy: OutboundPolicy(access: .only([try #require(OutboundHost("127.0.0.1:1"))]),
+                                                           timeout: .seconds(15)))
+        defer { Task { await client.shutdown() } }
+        let started = ContinuousClock.now
+        let message = try #require(failure(await call(client, "http://127.0.0.1:1/x")))
+        // Milliseconds alone; a generous bound for a loaded machine, still far below the timeout.
+        #expect(ContinuousClock.now - started < .seconds(5), "\(message)")
+        #expect(message != "timed out" && message.contains("127.0.0.1"), "\(message)")
+    }
+
     @Test("a response over max_response fails the call while it streams")
     func sizeCap() async throws {
         let downstream = try await OutboundDownstream()

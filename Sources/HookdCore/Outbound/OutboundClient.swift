@@ -26,6 +26,10 @@ public final class OutboundClient: HostCalls {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
         configuration.decompression = .disabled
+        // A refused connection or an unknown host fails the call at once (the rule's run fails and
+        // the dispatcher retries it with backoff) instead of being retried inside the client until
+        // the timeout, which would hold a worker and always exceed a sync source's sync_timeout.
+        configuration.connectionPool.retryConnectionEstablishment = false
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         pinned = PinnedClients(configuration: configuration, retireAfter: policy.timeout + .seconds(1))
     }
