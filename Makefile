@@ -4,7 +4,7 @@
 SWIFT ?= swift
 CONFIG ?= debug
 
-.PHONY: all deps test-deps build run test bench bench-lua bench-rules bench-receipt bench-dispatch clean
+.PHONY: all deps test-deps build run test bench bench-lua bench-rules bench-receipt bench-dispatch bench-reload clean
 
 all: build
 
@@ -28,7 +28,7 @@ test: test-deps
 	$(SWIFT) test --skip-build
 
 # Benchmarks (release build); figures in README.md.
-bench: bench-lua bench-rules bench-receipt bench-dispatch
+bench: bench-lua bench-rules bench-receipt bench-dispatch bench-reload
 
 bench-lua: deps
 	$(SWIFT) run -c release hookd-bench
@@ -48,3 +48,8 @@ bench-receipt:
 # acceptance-to-completion latency.
 bench-dispatch:
 	MODE=dispatch bench/receipt-bench.sh
+
+# The same load with 1,000 generated rules and a SIGHUP every second: time to swap, failed requests,
+# events/s during reloads against a quiet run.
+bench-reload:
+	MODE=reload bench/receipt-bench.sh

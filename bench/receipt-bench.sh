@@ -9,6 +9,11 @@
 # every event, so the dispatcher runs one job per accepted event during the load; after the load it
 # reports how long the queue took to drain, rule runs/s and the acceptance-to-completion latency
 # (nginx is not run). In the default MODE=receipt no rule matches, so only receipt is measured.
+#
+# With MODE=reload (issue 6's benchmark, `make bench-reload`) the rules directory holds 1,000 generated
+# rules; the same load runs twice, once quiet and once with a SIGHUP every second, and it reports
+# each reload's time to build and swap the generation, the failed requests, and accepted events/s
+# during reloads as a ratio of the quiet run (nginx is not run).
 # Usage: bench/receipt-bench.sh [DURATION] [CONNECTIONS]     (make bench-receipt; defaults 10s, 64)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,11 +33,16 @@ export BENCH_KEY=bench-key-0123456789 HOOKD_BENCH_KEY=bench-key-0123456789
 export HOOKD_BENCH_FIXTURE=$PWD/examples/passage/data_available.json HOOKD_BENCH_PATH=/webhooks/passage
 if [[ $mode == dispatch ]]; then
   echo 'return { on = { source = "passage" }, handle = function(event) end }' > "$work/rules/instant.lua"
+elif [[ $mode == reload ]]; then
+  for n in $(seq -w 1 1000); do
+    printf 'return { on = { source = "passage", type = "generated.%s", status = { "a", "b*" } },\n  when = function(event) return event.data ~= nil end,\n  handle = function(event) log.info("rule %s") end }\n' "$n" "$n" > "$work/rules/gen-$n.lua"
+  done
 else
   echo 'return { on = { source = "nothing-here" }, handle = function(event) end }' > "$work/rules/unmatched.lua"
 fi
 cat > "$work/hookd.yaml" <<YAML
 server: { listen: 127.0.0.1:18080, max_body: 1MiB }
+admin: { listen: 127.0.0.1:19090 }
 store: sqlite:data/hookd.sqlite
 rules: rules/
 pid_file: data/hookd.pid
@@ -50,6 +60,28 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 (cd "$work" && exec "$hookd" serve --config hookd.yaml > "$work/hookd.log" 2>&1) &
 for _ in $(seq 1 100); do grep -q "listening on" "$work/hookd.log" 2>/dev/null && break; sleep 0.1; done
 pid=$(cat "$work/data/hookd.pid")
+if [[ $mode == reload ]]; then
+  quiet=$(run_wrk 1 18080)
+  ( while kill -HUP "$pid" 2>/dev/null; do sleep 1; done ) &
+  hupper=$!
+  reloading=$(run_wrk 1 18080)
+  kill "$hupper" 2>/dev/null || true
+  sleep 1.5
+  hookd_rss=$(peak_rss "$pid")
+  kill -TERM "$pid"; wait "$pid" || true
+  echo "hookd, 1,000 rules, no reload:      $quiet"
+  echo "hookd, 1,000 rules, SIGHUP every 1s: $reloading peak_rss=$hookd_rss"
+  grep 'in force' "$work/hookd.log" | sed -E 's/.*duration_ms=([0-9.]+).*/\1/' > "$work/reload-ms.txt"
+  python3 - "$work/reload-ms.txt" "$quiet" "$reloading" <<'PY'
+import re, statistics, sys
+times = [float(line) for line in open(sys.argv[1]) if line.strip()]
+rps = lambda text: float(re.search(r"rps=([0-9.]+)", text).group(1))
+failed = lambda text: sum(int(x) for x in re.findall(r"(?:non200|socket_errors)=([0-9]+)", text))
+print(f"reloads: {len(times)} ok, time to build and swap: median {statistics.median(times):.0f} ms, max {max(times):.0f} ms")
+print(f"failed requests during reloads: {failed(sys.argv[3])}; events/s during reloads / quiet: {rps(sys.argv[3]) / rps(sys.argv[2]):.2f}")
+PY
+  exit 0
+fi
 load_start=$(date +%s.%N)
 hookd_result=$(run_wrk 1 18080)
 load_end=$(date +%s.%N)

@@ -97,6 +97,14 @@ public final class SQLiteStore: Store {
         try await read { db in try EventReading.attempts(source: source, eventID: eventID, in: db) }
     }
 
+    public func queueOverview() async throws(StoreError) -> QueueOverview {
+        try await read { db in try OperationsReading.queueOverview(in: db) }
+    }
+
+    public func recentFailures(limit: Int) async throws(StoreError) -> [FailedJob] {
+        try await read { db in try OperationsReading.recentFailures(limit: limit, in: db) }
+    }
+
     /// How the group-commit writer has batched so far.
     public var commitStatistics: CommitStatistics {
         get async { await writer.statistics }

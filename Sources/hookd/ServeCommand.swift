@@ -13,14 +13,41 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Everything is checked before the listener opens: the configuration, every source's secrets \
             and keys (fail closed: a source that cannot verify stops start-up, naming the source and \
-            key), every rule, and the store. SIGTERM or SIGINT stop it cleanly. Exit status 2 when it \
+            key), every rule, and the store. SIGTERM or SIGINT stop it cleanly: new requests get 503, \
+            runs under way finish (up to 5 s), the store is flushed, the pid file removed, exit 0. SIGHUP \
+            (or POST /api/reload on the admin listener) reloads hookd.yaml's sources and settings and \
+            every rule as one generation; an invalid set keeps the running one. Exit status 2 when it \
             cannot start.
             """)
+
+    /// How log lines are written.
+    enum LogFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
 
     @Option(name: .long, help: "The configuration file.")
     var config = "hookd.yaml"
 
+    @Option(name: .long, help: "Log lines as text (default) or JSON lines, on standard error.")
+    var logFormat: LogFormat = .text
+
+    @Option(name: .long, help: "The lowest level logged: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+    }
+
     func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        let format = logFormat
+        LoggingSystem.bootstrap { label in
+            var handler: any LogHandler = format == .json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
         let logger = Logger(label: "hookd")
         let loaded: HookdConfig
         do {
@@ -30,7 +57,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let daemon: Daemon
         do {
-            daemon = try await Daemon.prepare(config: loaded, store: StoreOpener.open, logger: logger)
+            daemon = try await Daemon.prepare(config: loaded, configPath: config, store: StoreOpener.open, logger: logger,
+                                              version: HookdVersion.current)
         } catch {
             Self.fail(error.problems)
         }

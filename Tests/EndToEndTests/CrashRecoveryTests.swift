@@ -12,6 +12,8 @@ struct CrashRecoveryTests {
         """
         server:
           listen: 127.0.0.1:0
+        admin:
+          listen: 127.0.0.1:0
         store: sqlite:data/hookd.sqlite
         rules: rules/
         pid_file: data/hookd.pid

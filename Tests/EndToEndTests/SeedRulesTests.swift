@@ -15,6 +15,8 @@ struct SeedRulesTests {
         """
         server:
           listen: 127.0.0.1:0
+        admin:
+          listen: 127.0.0.1:0
         store: sqlite:data/hookd.sqlite
         rules: rules/
         secrets: [PASSAGE_API_KEY]

@@ -5,6 +5,7 @@ import HookdServer
 import HookdSQLite
 import Logging
 import NIOCore
+import NIOHTTP1
 
 /// A daemon on 127.0.0.1 (a free port) for one test: a scratch directory with hookd.yaml, the
 /// repository's rules and example keys, and a SQLite store of its own.
@@ -17,16 +18,25 @@ final class TestDaemon: @unchecked Sendable {
     let config: HookdConfig
     private var task: Task<Void, any Error>?
     private(set) var port = 0
+    /// The admin listener's port.
+    private(set) var adminPort = 0
+    /// The configuration file, read again at each reload.
+    let configFile: URL
     // The shared client needs no shutdown, so a test that ends while a stop is under way cannot trap.
     let client = HTTPClient.shared
 
     /// The repository's four seed sources, plus `extraSources` (YAML list items).
     /// `rules` is the rules directory (the repository's by default); `settings` adds top-level keys.
-    static func yaml(maxBody: String = "1MiB", extraSources: String = "", rules: String? = nil, settings: String = "") -> String {
+    /// `adminTokenEnv` names the admin token's variable (`admin.token_env`).
+    static func yaml(maxBody: String = "1MiB", extraSources: String = "", rules: String? = nil, settings: String = "",
+                     adminTokenEnv: String? = nil) -> String {
         """
         server:
           listen: 127.0.0.1:0
           max_body: \(maxBody)
+        admin:
+          listen: 127.0.0.1:0
+        \(adminTokenEnv.map { "  token_env: \($0)" } ?? "")
         \(settings)
         store: sqlite:data/hookd.sqlite
         rules: \(rules ?? root.appendingPathComponent("rules").path)
@@ -112,10 +122,11 @@ final class TestDaemon: @unchecked Sendable {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("hookd-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let file = directory.appendingPathComponent("hookd.yaml")
+        configFile = file
         try yaml.write(to: file, atomically: true, encoding: .utf8)
         config = try ConfigLoader.load(path: file.path)
         var opened: SQLiteStore?
-        daemon = try await Daemon.prepare(config: config, store: { location throws(DaemonError) in
+        daemon = try await Daemon.prepare(config: config, configPath: file.path, store: { location throws(DaemonError) in
             guard case .sqlite(let path) = location else { throw DaemonError("sqlite only") }
             do {
                 if storeOptions.access == .readOnly { try Self.create(path) }
@@ -126,14 +137,32 @@ final class TestDaemon: @unchecked Sendable {
         }, environment: environment, logger: Logger(label: "test"))
         store = opened!
         daemon.readDeadline = readDeadline
-        let ready = AsyncStream<Int>.makeStream()
+        let ready = AsyncStream<(admin: Bool, port: Int)>.makeStream()
         task = Task { [daemon] in
-            try await daemon.run(gracefulShutdownSignals: []) { port in ready.continuation.yield(port) }
+            try await daemon.run(gracefulShutdownSignals: [], reloadSignals: [],
+                                 onListening: { ready.continuation.yield((false, $0)) },
+                                 onAdminListening: { ready.continuation.yield((true, $0)) })
         }
         for await bound in ready.stream {
-            port = bound
-            break
+            if bound.admin { adminPort = bound.port } else { port = bound.port }
+            if port != 0, adminPort != 0 { break }
         }
+    }
+
+    /// Shows redirects as they are (the Retry form answers 303); lives as long as the test process.
+    static let adminClient = HTTPClient(eventLoopGroupProvider: .singleton,
+                                        configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
+
+    /// A request to the admin listener; answers status, headers and body text.
+    func admin(_ path: String, method: String = "GET", headers: [(String, String)] = [], body: String = "") async throws
+        -> (status: Int, headers: HTTPHeaders, body: String) {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(adminPort)\(path)")
+        request.method = .init(rawValue: method)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if !body.isEmpty { request.body = .bytes(ByteBuffer(string: body)) }
+        let response = try await Self.adminClient.execute(request, timeout: .seconds(30))
+        let answer = try await response.body.collect(upTo: 4 << 20)
+        return (Int(response.status.code), response.headers, String(buffer: answer))
     }
 
     /// Creates an empty store at `path`, so that it can then be opened read-only.

@@ -54,6 +54,7 @@ extension Dispatcher {
         let event = job.event
         guard let rule = generation.ruleSet.rule(named: job.rule) else {
             await finish(job, attempt: nil, transition: .dead(error: "rule removed"))
+            noteFinished(source: event.source)
             logger.warning("rule removed: job dead", metadata: ["source": "\(event.source)", "event": "\(mask(event.id))", "rule": "\(job.rule)"])
             return false
         }
@@ -118,6 +119,11 @@ extension Dispatcher {
         ]
         if let error = attempt.error { metadata["error"] = "\(error)" }
         logger.info("rule run", metadata: metadata)
+        noteFinished(source: event.source)
+        metrics.ruleRun(rule: rule, outcome: attempt.outcome.rawValue, duration: attempt.duration)
+        for call in attempt.calls where call.sent || call.error != nil {
+            metrics.outboundRequest(host: URLComponents(string: call.url)?.host ?? "invalid", status: call.status)
+        }
     }
 
     /// The event as a run sees it: stored headers whose value was masked as credentials are left out.

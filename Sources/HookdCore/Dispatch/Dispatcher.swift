@@ -48,12 +48,15 @@ public final class Dispatcher: Sendable {
 
     let store: any Store
     let generation: @Sendable () -> RuleGeneration
-    let settings: Settings
-    let host: any HostCalls
+    /// The settings, host and mask given at creation; a generation may carry its own (a reload of
+    /// `hookd.yaml` changes them for the runs that start afterwards).
+    private let initialSettings: Settings
+    private let initialHost: any HostCalls
+    private let initialMask: SecretMask
+    let metrics: HookdMetrics
     let clock: @Sendable () -> Date
     /// A number in 0...1: the share of the maximum jitter a retry gets.
     let jitter: @Sendable () -> Double
-    let mask: SecretMask
     let logger: Logger
     /// The `mode: sync` sources now: their events are dispatched on receipt, not by the loop.
     let synchronousSources: @Sendable () -> Set<String>
@@ -61,6 +64,8 @@ public final class Dispatcher: Sendable {
     let syncRuns = SyncRunRegistry()
     private let wake = WakeSignal()
     private let state = Mutex(LoopState())
+    /// When a job of each source last finished, since this process started.
+    private let lastFinished = Mutex<[String: Date]>([:])
 
     /// `generation` is read for every match and every attempt, so a reload only has to change what
     /// it returns. `host` performs the rules' calls (an `Idempotency-Key` is added to each);
@@ -68,17 +73,41 @@ public final class Dispatcher: Sendable {
     public init(store: any Store, generation: @escaping @Sendable () -> RuleGeneration, settings: Settings = Settings(),
                 host: any HostCalls, mask: SecretMask = .none, clock: @escaping @Sendable () -> Date = { Date() },
                 jitter: @escaping @Sendable () -> Double = { Double.random(in: 0...1) },
-                synchronousSources: @escaping @Sendable () -> Set<String> = { [] },
+                synchronousSources: @escaping @Sendable () -> Set<String> = { [] }, metrics: HookdMetrics = .discarding,
                 logger: Logger = Logger(label: "hookd.dispatcher")) {
         self.synchronousSources = synchronousSources
         self.store = store
         self.generation = generation
-        self.settings = settings
-        self.host = host
-        self.mask = mask
+        initialSettings = settings
+        initialHost = host
+        initialMask = mask
+        self.metrics = metrics
         self.clock = clock
         self.jitter = jitter
         self.logger = logger
+    }
+
+    /// The settings in force: the generation's limits and retry policy when it has its own.
+    var settings: Settings {
+        let current = generation()
+        var settings = initialSettings
+        if let limits = current.limits { settings.limits = limits }
+        if let retry = current.retry { settings.retry = retry }
+        return settings
+    }
+
+    /// Performs the rules' calls: the generation's outbound client when it has its own.
+    var host: any HostCalls { generation().host ?? initialHost }
+
+    /// Hides secret values in what is recorded and logged.
+    var mask: SecretMask { generation().mask ?? initialMask }
+
+    /// When a job of each source last finished (ok, skipped, failed or dead), since start.
+    public var lastProcessed: [String: Date] { lastFinished.withLock { $0 } }
+
+    func noteFinished(source: String) {
+        let now = clock()
+        lastFinished.withLock { $0[source] = now }
     }
 
     /// New events were accepted: dispatch them now rather than at the next poll.

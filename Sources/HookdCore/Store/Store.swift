@@ -57,6 +57,14 @@ public protocol Store: Sendable {
 
     /// Every recorded attempt of an event's jobs, by rule then replay round then number.
     func attempts(source: String, eventID: String) async throws(StoreError) -> [StoredAttempt]
+
+    // MARK: Operations (metrics and the status page)
+
+    /// The work waiting per source (sources with nothing waiting are absent).
+    func queueOverview() async throws(StoreError) -> QueueOverview
+
+    /// Jobs that are `failed` (waiting to retry) or `dead`, most recently attempted first, at most `limit`.
+    func recentFailures(limit: Int) async throws(StoreError) -> [FailedJob]
 }
 
 extension Store {

@@ -16,7 +16,9 @@ public final class Receipt: Sendable {
     }
 
     private let current: Mutex<ServedSources>
+    private let draining = Atomic<Bool>(false)
     public let store: any Store
+    let metrics: HookdMetrics
     public let rejections: RejectionLog
     private let clock: AuthClock
     private let logger: Logger
@@ -27,8 +29,9 @@ public final class Receipt: Sendable {
 
     public init(sources: ServedSources, store: any Store, rejections: RejectionLog = RejectionLog(), clock: AuthClock = .system,
                 logger: Logger = Logger(label: "hookd.receipt"), synchronousRunner: (any SynchronousRunner)? = nil,
-                onAccepted: (@Sendable () -> Void)? = nil) {
+                metrics: HookdMetrics = .discarding, onAccepted: (@Sendable () -> Void)? = nil) {
         current = Mutex(sources)
+        self.metrics = metrics
         self.store = store
         self.onAccepted = onAccepted
         self.synchronousRunner = synchronousRunner
@@ -43,7 +46,14 @@ public final class Receipt: Sendable {
         set { current.withLock { $0 = newValue } }
     }
 
+    /// Shutting down: every new request is answered 503 (nothing acknowledged; the provider retries).
+    public var isDraining: Bool {
+        get { draining.load(ordering: .acquiring) }
+        set { draining.store(newValue, ordering: .releasing) }
+    }
+
     public func admit(_ request: IncomingRequest) -> Admission {
+        if isDraining { return .refuse(.unavailable) }
         let sources = self.sources
         guard let source = sources.byPath[request.path] else { return .refuse(.notFound) }
         guard request.method.uppercased() == "POST" else { return .refuse(.methodNotAllowed) }
@@ -102,6 +112,8 @@ public final class Receipt: Sendable {
         }
         do {
             let result = try await store.accept(incoming)
+            metrics.received(source: source.config.name, result: .accepted, count: result.accepted.count)
+            metrics.received(source: source.config.name, result: .duplicate, count: result.duplicates.count)
             guard let runner else {
                 if !result.accepted.isEmpty { onAccepted?() }
                 return .accepted(result.accepted, duplicates: result.duplicates)
@@ -146,6 +158,8 @@ public final class Receipt: Sendable {
     }
 
     private func record(_ answer: ReceiptAnswer, source: ServedSource, client: String, reason: String) {
+        metrics.received(source: source.config.name, result: .rejected)
+        metrics.rejected(source: source.config.name, reason: answer.errorCode ?? String(answer.status))
         rejections.record(.init(time: Date(), source: source.config.name, client: client, status: answer.status, reason: reason))
     }
 }

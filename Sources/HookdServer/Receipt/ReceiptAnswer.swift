@@ -4,16 +4,20 @@ import HookdCore
 public struct ReceiptAnswer: Sendable, Equatable {
     public var status: Int
     public var body: String
+    /// The ids of the events the answer is about (for the request's log line); not sent.
+    public var events: [String]
 
-    public init(status: Int, body: String) {
+    public init(status: Int, body: String, events: [String] = []) {
         self.status = status
         self.body = body
+        self.events = events
     }
 
     /// 200: every event is durably stored, or was already.
     public static func accepted(_ accepted: [String], duplicates: [String]) -> ReceiptAnswer {
         let list = { (ids: [String]) in "[" + ids.map(JSONText.string).joined(separator: ", ") + "]" }
-        return ReceiptAnswer(status: 200, body: #"{"accepted": \#(list(accepted)), "duplicates": \#(list(duplicates))}"#)
+        return ReceiptAnswer(status: 200, body: #"{"accepted": \#(list(accepted)), "duplicates": \#(list(duplicates))}"#,
+                             events: accepted + duplicates)
     }
 
     /// 400 `invalid_json` or `invalid_payload`, with the parser's message.
@@ -27,6 +31,13 @@ public struct ReceiptAnswer: Sendable, Equatable {
     public static let methodNotAllowed = ReceiptAnswer(status: 405, body: #"{"error": "method_not_allowed"}"#)
     public static let payloadTooLarge = ReceiptAnswer(status: 413, body: #"{"error": "payload_too_large"}"#)
     public static let unavailable = ReceiptAnswer(status: 503, body: #"{"error": "unavailable"}"#)
+
+    /// The `error` code of a refusal (`unauthorized`, `invalid_json`, …); nil for 200.
+    public var errorCode: String? {
+        let prefix = #"{"error": ""#
+        guard body.hasPrefix(prefix) else { return nil }
+        return String(body.dropFirst(prefix.count).prefix { $0 != "\"" })
+    }
 
     /// 500 in `mode: sync` when a rule failed.
     public static func ruleFailed(_ rules: [String]) -> ReceiptAnswer {

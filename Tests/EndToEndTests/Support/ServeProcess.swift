@@ -4,6 +4,8 @@ import Foundation
 final class ServeProcess: @unchecked Sendable {
     let process = Process()
     let port: Int
+    /// The admin listener's port (its "admin listener on" line).
+    let adminPort: Int
     private let output = Pipe()
     private var collected = Data()
     private let lock = NSLock()
@@ -18,8 +20,9 @@ final class ServeProcess: @unchecked Sendable {
         try process.run()
         let deadline = Date().addingTimeInterval(30)
         var found: Int?
+        var admin: Int?
         var seen = Data()
-        while found == nil, Date() < deadline, process.isRunning {
+        while found == nil || admin == nil, Date() < deadline, process.isRunning {
             let chunk = output.fileHandleForReading.availableData
             if chunk.isEmpty { usleep(10_000); continue }
             seen += chunk
@@ -27,12 +30,16 @@ final class ServeProcess: @unchecked Sendable {
             if let range = text.range(of: #"listening on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
                 found = Int(text[range].split(separator: ":").last ?? "")
             }
+            if let range = text.range(of: #"admin listener on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
+                admin = Int(text[range].split(separator: ":").last ?? "")
+            }
         }
-        guard let found else {
+        guard let found, let admin else {
             process.terminate()
             throw ServeProcessError.didNotStart(String(decoding: seen, as: UTF8.self))
         }
         port = found
+        adminPort = admin
         collected = seen
         // Keep draining so the daemon never blocks on a full pipe.
         output.fileHandleForReading.readabilityHandler = { [weak self] handle in

@@ -1,0 +1,63 @@
+import CoreMetrics
+import Foundation
+
+/// The daemon's metrics (SPEC §7), recorded through swift-metrics into the factory given (the
+/// admin listener's Prometheus registry), never the process-wide `MetricsSystem`, so that each
+/// daemon, and each test, counts on its own.
+public struct HookdMetrics: Sendable {
+    /// What a received request came to, for `hookd_events_received_total{source,result}`.
+    public enum ReceiptResult: String, Sendable {
+        case accepted, duplicate, rejected
+    }
+
+    private let factory: any MetricsFactory
+
+    public init(factory: any MetricsFactory) {
+        self.factory = factory
+    }
+
+    /// Records nothing; for tools and tests that do not look at metrics.
+    public static let discarding = HookdMetrics(factory: NOOPMetricsHandler.instance)
+
+    /// `count` events of `source` accepted, found duplicate, or one request rejected.
+    public func received(source: String, result: ReceiptResult, count: Int = 1) {
+        guard count > 0 else { return }
+        Counter(label: "hookd_events_received_total", dimensions: [("source", source), ("result", result.rawValue)],
+                factory: factory).increment(by: count)
+    }
+
+    /// A rejected request (400, 401, 403, 413) by the answer's error code (`unauthorized`, …).
+    public func rejected(source: String, reason: String) {
+        Counter(label: "hookd_rejections_total", dimensions: [("source", source), ("reason", reason)], factory: factory).increment()
+    }
+
+    /// One finished rule run (`ok`, `skipped`, `failed`) and how long it took.
+    public func ruleRun(rule: String, outcome: String, duration: Duration) {
+        Counter(label: "hookd_rule_runs_total", dimensions: [("rule", rule), ("outcome", outcome)], factory: factory).increment()
+        Timer(label: "hookd_rule_run_seconds", dimensions: [], factory: factory)
+            .recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+    }
+
+    /// One rule `http.*` call, by host and status (`error` when no answer came).
+    public func outboundRequest(host: String, status: Int?) {
+        Counter(label: "hookd_outbound_requests_total",
+                dimensions: [("host", host), ("status", status.map(String.init) ?? "error")], factory: factory).increment()
+    }
+
+    /// A reload: `ok` or `failed`.
+    public func reload(succeeded: Bool) {
+        Counter(label: "hookd_reloads_total", dimensions: [("result", succeeded ? "ok" : "failed")], factory: factory).increment()
+    }
+
+    /// The queue now: what waits, and the age of the oldest event with work due.
+    public func queue(depth: Int, oldestPendingSeconds: Double) {
+        Gauge(label: "hookd_queue_depth", dimensions: [], factory: factory).record(depth)
+        Gauge(label: "hookd_oldest_pending_seconds", dimensions: [], factory: factory).record(oldestPendingSeconds)
+    }
+
+    /// `count` more Lua workers replaced by the watchdog (stuck in C code).
+    public func workersAbandoned(_ count: Int) {
+        guard count > 0 else { return }
+        Counter(label: "hookd_workers_abandoned_total", dimensions: [], factory: factory).increment(by: count)
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import GRDB
+import HookdCore
+
+/// The queries behind metrics and the status page: small aggregates over the partial indexes, so
+/// reading them every few seconds costs little however many finished events the store keeps.
+enum OperationsReading {
+    static func queueOverview(in db: Database) throws -> QueueOverview {
+        var overview = QueueOverview()
+        for row in try Row.fetchAll(db, sql: """
+            SELECT source, COUNT(*) AS waiting, MIN(received_at) AS oldest FROM events
+            WHERE dispatched = 0 AND pruned_at IS NULL GROUP BY source
+            """) {
+            let oldest: Int64? = row["oldest"]
+            overview.sources[row["source"]] = .init(waiting: row["waiting"], oldestPendingReceivedAt: oldest.map(ColumnCoding.date(milliseconds:)))
+        }
+        for row in try Row.fetchAll(db, sql: """
+            SELECT j.source, COUNT(*) AS waiting,
+                   MIN(CASE WHEN j.state IN ('pending', 'running') THEN e.received_at END) AS oldest
+            FROM jobs j JOIN events e ON e.seq = j.event_seq
+            WHERE j.state IN ('pending', 'running', 'failed') GROUP BY j.source
+            """) {
+            let source: String = row["source"]
+            let oldest: Int64? = row["oldest"]
+            var queue = overview.sources[source] ?? .init()
+            queue.waiting += row["waiting"] as Int
+            let jobOldest = oldest.map(ColumnCoding.date(milliseconds:))
+            queue.oldestPendingReceivedAt = [queue.oldestPendingReceivedAt, jobOldest].compactMap { $0 }.min()
+            overview.sources[source] = queue
+        }
+        return overview
+    }
+
+    static func recentFailures(limit: Int, in db: Database) throws -> [FailedJob] {
+        try Row.fetchAll(db, sql: """
+            SELECT j.source, e.id, j.rule, j.state, j.attempts, j.last_error,
+                   (SELECT MAX(a.started_at) FROM attempts a WHERE a.job_id = j.id AND a.round = j.round) AS last_at
+            FROM jobs j JOIN events e ON e.seq = j.event_seq
+            WHERE j.state IN ('failed', 'dead')
+            ORDER BY COALESCE(last_at, 0) DESC, j.id DESC LIMIT ?
+            """, arguments: [max(0, limit)]).map { row in
+            let last: Int64? = row["last_at"]
+            return FailedJob(source: row["source"], eventID: row["id"], rule: row["rule"],
+                             state: JobState(rawValue: row["state"]) ?? .failed, attempts: row["attempts"],
+                             lastError: row["last_error"], lastAttemptAt: last.map(ColumnCoding.date(milliseconds:)))
+        }
+    }
+}
