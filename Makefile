@@ -4,7 +4,7 @@
 SWIFT ?= swift
 CONFIG ?= debug
 
-.PHONY: all deps test-deps build run test bench bench-lua bench-rules bench-receipt bench-dispatch bench-reload clean
+.PHONY: all deps test-deps build run test bench bench-lua bench-rules bench-receipt bench-dispatch bench-reload screenshot clean
 
 all: build
 
@@ -26,6 +26,12 @@ test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) build --product hookd
 	$(SWIFT) test --skip-build
+	python3 Tests/Browser/status_page_smoke.py --hookd $$($(SWIFT) build --show-bin-path)/hookd
+
+# Regenerates docs/status-page.png (the README's screenshot) with the browser smoke test.
+screenshot: test-deps
+	$(SWIFT) build --product hookd
+	python3 Tests/Browser/status_page_smoke.py --hookd $$($(SWIFT) build --show-bin-path)/hookd --screenshot docs/status-page.png
 
 # Benchmarks (release build); figures in README.md.
 bench: bench-lua bench-rules bench-receipt bench-dispatch bench-reload

@@ -120,36 +120,35 @@ public struct Daemon: Sendable {
     }
 
     private func webhookApplication(bound: BindTracker, onListening: @escaping @Sendable (Int) async -> Void) -> some Service {
-        let listen = config.server.listen
-        return Application(
+        Application(
             responder: WebhookResponder(receipt: receipt, readDeadline: readDeadline, logger: logger),
             server: .http1(configuration: .init(idleTimeout: Self.idleTimeout)),
-            configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "hookd"),
-            onServerRunning: { [logger] channel in
-                let port = channel.localAddress?.port ?? listen.port
-                logger.info("listening on http://\(Self.hostText(listen.host)):\(port)")
-                await onListening(port)
-                await bound.bound()
-            },
+            configuration: .init(address: .hostname(config.server.listen.host, port: config.server.listen.port), serverName: "hookd"),
+            onServerRunning: announce("listening on", config.server.listen, bound: bound, then: onListening),
             logger: logger)
     }
 
     private func adminApplication(bound: BindTracker, onListening: @escaping @Sendable (Int) async -> Void) -> some Service {
-        let listen = config.admin.listen
         let routes = AdminRoutes(
             access: access, status: statusReader, store: store, reloader: reloader, rejections: receipt.rejections, registry: registry,
             refreshMetrics: { await refreshGauges() }, notReadyReason: { await notReadyReason() })
         return Application(
             router: routes.router(),
             server: .http1(configuration: .init(idleTimeout: Self.idleTimeout)),
-            configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "hookd-admin"),
-            onServerRunning: { [logger] channel in
-                let port = channel.localAddress?.port ?? listen.port
-                logger.info("admin listener on http://\(Self.hostText(listen.host)):\(port)")
-                await onListening(port)
-                await bound.bound()
-            },
+            configuration: .init(address: .hostname(config.admin.listen.host, port: config.admin.listen.port), serverName: "hookd-admin"),
+            onServerRunning: announce("admin listener on", config.admin.listen, bound: bound, then: onListening),
             logger: logger)
+    }
+
+    /// Logs `what` with the bound address, tells `then` the port, and counts the listener as bound.
+    private func announce(_ what: String, _ listen: ListenAddress, bound: BindTracker,
+                          then onListening: @escaping @Sendable (Int) async -> Void) -> @Sendable (any Channel) async -> Void {
+        { [logger] channel in
+            let port = channel.localAddress?.port ?? listen.port
+            logger.info("\(what) http://\(Self.hostText(listen.host)):\(port)")
+            await onListening(port)
+            await bound.bound()
+        }
     }
 
     /// Reads what the status page shows.

@@ -111,10 +111,7 @@ struct AdminAPITests {
         let rules = try OpsFixture.rulesDirectory()
         let daemon = try await OpsFixture.daemon(rules: rules)
         defer { Task { await daemon.stop() } }
-        #expect(try await OpsFixture.post(daemon, id: "e-bad", type: "fail").status == 200)
-        #expect(try await OpsFixture.eventually {
-            try await daemon.store.event(id: "e-bad", source: "ops").event?.jobs.contains { $0.state == .dead } == true
-        })
+        #expect(try await OpsFixture.postUntilDead(daemon, id: "e-bad"))
         let form = [("Content-Type", "application/x-www-form-urlencoded")] + OpsFixture.bearer
         let csrf = daemon.daemon.access.csrfToken
         let stale = try await daemon.admin("/retry", method: "POST", headers: form, body: "csrf=nope&source=ops&event=e-bad&rule=failing")

@@ -43,6 +43,14 @@ enum OpsFixture {
                               headers: [("X-Token", secret), ("Content-Type", "application/json")])
     }
 
+    /// Posts an event of type `fail` and waits until its failing job is dead (`max_attempts: 1`).
+    static func postUntilDead(_ daemon: TestDaemon, id: String) async throws -> Bool {
+        guard try await post(daemon, id: id, type: "fail").status == 200 else { return false }
+        return try await eventually {
+            try await daemon.store.event(id: id, source: "ops").event?.jobs.contains { $0.state == .dead } == true
+        }
+    }
+
     static let bearer = [("Authorization", "Bearer \(token)")]
 
     /// Polls `condition` every 20 ms for up to `seconds`.

@@ -34,14 +34,8 @@ struct StatusReaderTests {
         let rules = try OpsFixture.rulesDirectory()
         let daemon = try await OpsFixture.daemon(rules: rules)
         defer { Task { await daemon.stop() } }
-        #expect(try await OpsFixture.post(daemon, id: "f1", type: "fail").status == 200)
-        #expect(try await OpsFixture.eventually {
-            try await daemon.store.event(id: "f1", source: "ops").event?.jobs.contains { $0.state == .dead } == true
-        })
-        #expect(try await OpsFixture.post(daemon, id: "f2", type: "fail").status == 200)
-        #expect(try await OpsFixture.eventually {
-            try await daemon.store.event(id: "f2", source: "ops").event?.jobs.contains { $0.state == .dead } == true
-        })
+        #expect(try await OpsFixture.postUntilDead(daemon, id: "f1"))
+        #expect(try await OpsFixture.postUntilDead(daemon, id: "f2"))
         #expect(try await OpsFixture.post(daemon, id: "bad", type: "fine", secret: "nope").status == 401)
         let snapshot = try await daemon.daemon.statusReader.snapshot()
         #expect(snapshot.sources.map(\.name) == ["passage", "passport", "ethpass", "passfort", "ops"])
