@@ -27,24 +27,34 @@ public struct GenerationBuilder: Sendable {
         for source in config.sources where source.auth.scheme == .unauthenticated {
             logger.warning("source \(source.name) accepts unauthenticated requests (auth: { scheme: none, insecure: true })")
         }
-        let ruleSet: RuleSet
-        do {
-            let listed = Dictionary(config.secrets.map { ($0, secrets.ruleSecrets[$0]) }, uniquingKeysWith: { first, _ in first })
-            ruleSet = try RuleSet(directory: RuleDirectory(path: config.rulesDirectory), secrets: listed, limits: config.limits)
-        } catch {
-            throw DaemonError(error.description)
-        }
-        let pool: WorkerPool
-        do {
-            pool = try WorkerPool(program: ruleSet.program, size: workers)
-        } catch {
-            throw DaemonError(error.description)
+        let listed = Dictionary(config.secrets.map { ($0, secrets.ruleSecrets[$0]) }, uniquingKeysWith: { first, _ in first })
+        let (ruleSet, pool) = try await Self.offCooperativePool { () throws(DaemonError) -> (RuleSet, WorkerPool) in
+            do {
+                let ruleSet = try RuleSet(directory: RuleDirectory(path: config.rulesDirectory), secrets: listed, limits: config.limits)
+                return (ruleSet, try WorkerPool(program: ruleSet.program, size: workers))
+            } catch let error as RuleLoadError {
+                throw DaemonError(error.description)
+            } catch {
+                throw DaemonError("\(error)")
+            }
         }
         let outbound = previous.flatMap { $0.config.outbound == config.outbound ? $0.outbound : nil }
             ?? OutboundClient(policy: config.outbound)
         let mask = SecretMask(secrets: secrets.ruleSecrets.values.compactMap { $0 } + secrets.sourceSecrets.values.flatMap { $0 })
         let rules = RuleGeneration(ruleSet: ruleSet, pool: pool, limits: config.limits, retry: config.retry, host: outbound, mask: mask)
         return Generation(number: number, config: config, sources: sources, rules: rules, outbound: outbound)
+    }
+
+    /// Runs `body` on a thread of its own: compiling a large rule set (once for the check, once per
+    /// worker) takes long enough to stall Swift's cooperative pool, which serves requests on 2 cores.
+    static func offCooperativePool<T: Sendable>(_ body: @escaping @Sendable () throws(DaemonError) -> T) async throws(DaemonError) -> T {
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, DaemonError>, Never>) in
+            let thread = Thread { continuation.resume(returning: Result { () throws(DaemonError) -> T in try body() }) }
+            thread.name = "hookd-reload"
+            thread.stackSize = 16 * 1024 * 1024
+            thread.start()
+        }
+        return try result.get()
     }
 
     /// The settings of `new` that differ from `running` but apply only after a restart.
