@@ -4,24 +4,56 @@ import HookdCore
 
 /// Inserts one request's events inside the writer's open transaction: insert-if-absent on the
 /// unique (source, id), so the database, not memory, decides what is a duplicate.
+///
+/// The column values are made (`Rows`) before the batch is queued, by the request's own task, so
+/// that the one writer thread, which every request waits on, only binds and steps.
 enum EventInsertion {
-    static func insert(_ events: [IncomingEvent], in db: Database) throws -> AcceptResult {
+    /// One request's events as column values.
+    struct Rows: Sendable {
+        struct Event: Sendable {
+            var source: String
+            var id: String
+            var values: StatementArguments
+            /// Index into `requests` of the raw request the event came with.
+            var request: Int
+        }
+
+        var events: [Event] = []
+        /// (body, headers JSON) of each distinct raw request.
+        var requests: [StatementArguments] = []
+
+        init(_ incoming: [IncomingEvent]) {
+            var last: RawRequest?
+            for event in incoming {
+                if event.request != last {
+                    requests.append([Data(event.request.body), ColumnCoding.json(event.request.headers)])
+                    last = event.request
+                }
+                events.append(Event(source: event.source, id: event.id, values: [
+                    event.source, event.id, event.type, event.status, event.timestamp, Data(event.payload),
+                    ColumnCoding.json(event.dataPath), event.orderKey, ColumnCoding.milliseconds(event.receivedAt),
+                ], request: requests.count - 1))
+            }
+        }
+    }
+
+    static func insert(_ rows: Rows, in db: Database) throws -> AcceptResult {
         var result = AcceptResult()
         // Events of one batch share their request; it is written once, and only when an event is new.
-        var written: (request: RawRequest, rowID: Int64)?
-        for event in events {
-            if try isKnown(event, in: db) {
+        var written: [Int: Int64] = [:]
+        for event in rows.events {
+            if try isKnown(source: event.source, id: event.id, in: db) {
                 result.duplicates.append(event.id)
                 continue
             }
             let requestID: Int64
-            if let written, written.request == event.request {
-                requestID = written.rowID
+            if let known = written[event.request] {
+                requestID = known
             } else {
-                requestID = try insertRequest(event.request, in: db)
-                written = (event.request, requestID)
+                requestID = try insertRequest(rows.requests[event.request], in: db)
+                written[event.request] = requestID
             }
-            if try insertEvent(event, requestID: requestID, in: db) {
+            if try insertEvent(event.values, requestID: requestID, in: db) {
                 result.accepted.append(event.id)
             } else {
                 result.duplicates.append(event.id)
@@ -30,31 +62,27 @@ enum EventInsertion {
         return result
     }
 
-    private static func isKnown(_ event: IncomingEvent, in db: Database) throws -> Bool {
+    private static func isKnown(source: String, id: String, in db: Database) throws -> Bool {
         let statement = try db.cachedStatement(sql: "SELECT 1 FROM events WHERE source = ? AND id = ?")
-        return try Int.fetchOne(statement, arguments: [event.source, event.id]) != nil
+        return try Int.fetchOne(statement, arguments: [source, id]) != nil
     }
 
-    private static func insertRequest(_ request: RawRequest, in db: Database) throws -> Int64 {
+    private static func insertRequest(_ values: StatementArguments, in db: Database) throws -> Int64 {
         let statement = try db.cachedStatement(sql: "INSERT INTO requests (body, headers) VALUES (?, ?)")
-        try statement.execute(arguments: [Data(request.body), try ColumnCoding.json(request.headers)])
+        try statement.execute(arguments: values)
         return db.lastInsertedRowID
     }
 
     /// False when the key was already taken (the unique constraint is the arbiter, even though the
     /// writer's own check above normally answers first).
-    private static func insertEvent(_ event: IncomingEvent, requestID: Int64, in db: Database) throws -> Bool {
+    private static func insertEvent(_ values: StatementArguments, requestID: Int64, in db: Database) throws -> Bool {
         let statement = try db.cachedStatement(sql: """
             INSERT INTO events (source, id, type, status, timestamp, payload, data_path, order_key,
                                 received_at, request_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (source, id) DO NOTHING
             """)
-        try statement.execute(arguments: [
-            event.source, event.id, event.type, event.status, event.timestamp, Data(event.payload),
-            try ColumnCoding.json(event.dataPath), event.orderKey,
-            ColumnCoding.milliseconds(event.receivedAt), requestID,
-        ])
+        try statement.execute(arguments: values + [requestID])
         return db.changesCount == 1
     }
 }

@@ -27,8 +27,8 @@ actor GroupCommitWriter {
         self.maximumEventsPerTransaction = maximumEventsPerTransaction
     }
 
-    func accept(_ events: [IncomingEvent]) async -> Result<AcceptResult, StoreError> {
-        await enqueue(events: events.count, isAccept: true) { db in try EventInsertion.insert(events, in: db) }
+    func accept(_ rows: EventInsertion.Rows) async -> Result<AcceptResult, StoreError> {
+        await enqueue(events: rows.events.count, isAccept: true) { db in try EventInsertion.insert(rows, in: db) }
     }
 
     /// Runs `body` inside the next group transaction (never alone in one of its own unless it fails).

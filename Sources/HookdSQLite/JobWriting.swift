@@ -6,12 +6,14 @@ import HookdCore
 /// claiming due jobs, recording an attempt with the job's next state, and resuming after a crash.
 enum JobWriting {
     static func dispatch(source: String, eventID: String, rules: [String], claimed: Bool, in db: Database) throws -> [String: Int64]? {
-        guard let row = try Row.fetchOne(db, sql: """
+        // Cached statements: the loop dispatches every accepted event through here.
+        let find = try db.cachedStatement(sql: """
             SELECT seq, order_key FROM events WHERE source = ? AND id = ? AND dispatched = 0 AND pruned_at IS NULL
-            """, arguments: [source, eventID]) else { return nil }
+            """)
+        guard let row = try Row.fetchOne(find, arguments: [source, eventID]) else { return nil }
         let seq: Int64 = row["seq"]
         let orderKey: String? = row["order_key"]
-        try db.execute(sql: "UPDATE events SET dispatched = 1 WHERE seq = ?", arguments: [seq])
+        try db.cachedStatement(sql: "UPDATE events SET dispatched = 1 WHERE seq = ?").execute(arguments: [seq])
         let insert = try db.cachedStatement(sql: """
             INSERT INTO jobs (event_seq, rule, source, order_key, state, claimed_at) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (event_seq, rule) DO NOTHING

@@ -33,7 +33,7 @@ public final class SQLiteStore: Store {
     public func accept(_ events: [IncomingEvent]) async throws(StoreError) -> AcceptResult {
         try checkOpen()
         guard !events.isEmpty else { return AcceptResult() }
-        return try await writer.accept(events).get()
+        return try await writer.accept(EventInsertion.Rows(events)).get()
     }
 
     public func event(id: String, source: String?) async throws(StoreError) -> EventLookup {
@@ -71,6 +71,13 @@ public final class SQLiteStore: Store {
 
     public func dispatch(source: String, eventID: String, rules: [String], claimed: Bool) async throws(StoreError) -> [String: Int64]? {
         try await write { db in try JobWriting.dispatch(source: source, eventID: eventID, rules: rules, claimed: claimed, in: db) }
+    }
+
+    public func dispatch(_ requests: [DispatchRequest]) async throws(StoreError) -> [[String: Int64]?] {
+        guard !requests.isEmpty else { return [] }
+        return try await write { db in
+            try requests.map { try JobWriting.dispatch(source: $0.source, eventID: $0.eventID, rules: $0.rules, claimed: false, in: db) }
+        }
     }
 
     public func claimJobs(source: String, eventID: String, now: Date) async throws(StoreError) -> [ClaimedJob] {

@@ -44,7 +44,7 @@ struct ServeCommand: AsyncParsableCommand {
         let level = Logger.Level(rawValue: logLevel) ?? .info
         let format = logFormat
         LoggingSystem.bootstrap { label in
-            var handler: any LogHandler = format == .json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            var handler: any LogHandler = format == .json ? JSONLogHandler(label: label) : TextLogHandler(label: label)
             handler.logLevel = level
             return handler
         }
@@ -72,9 +72,11 @@ struct ServeCommand: AsyncParsableCommand {
             logger.info("group commit: \(stats.transactions) transactions for \(stats.batches) requests (\(stats.events) events), \(String(format: "%.1f", stats.eventsPerTransaction)) events per transaction")
             try? await sqlite.close()
         }
+        LogSink.standardError.flush()
     }
 
     static func fail(_ problems: [String]) -> Never {
+        LogSink.standardError.flush()
         for problem in problems { FileHandle.standardError.write(Data("error: \(problem)\n".utf8)) }
         FileHandle.standardError.write(Data("hookd did not start\n".utf8))
         Foundation.exit(2)

@@ -39,6 +39,27 @@ extension SQLiteStoreTests {
             #expect(try count("jobs", in: scratch.databasePath) == 2)
         }
 
+        @Test("a batch dispatch answers per event, in order: jobs, none (done), or nil when already dispatched")
+        func batchDispatch() async throws {
+            _ = try await store.accept([incoming("evt_1"), incoming("evt_2"), incoming("evt_3")])
+            _ = try await store.dispatch(source: "passage", eventID: "evt_2", rules: ["x"])
+            let results = try await store.dispatch([
+                DispatchRequest(source: "passage", eventID: "evt_1", rules: ["a", "b"]),
+                DispatchRequest(source: "passage", eventID: "evt_2", rules: ["c"]),
+                DispatchRequest(source: "passage", eventID: "evt_3", rules: []),
+                DispatchRequest(source: "passage", eventID: "nope", rules: ["a"]),
+            ])
+            #expect(results.count == 4)
+            #expect(results[0].map { Set($0.keys) } == ["a", "b"])
+            #expect(results[1] == nil)
+            #expect(results[2] == [:])
+            #expect(results[3] == nil)
+            #expect(try await event("evt_2").jobs.map(\.rule) == ["x"])
+            #expect(try await event("evt_3").jobs.isEmpty)
+            #expect(try await event("evt_3").dispatched)
+            #expect(try await store.undispatchedEvents(limit: 10).isEmpty)
+        }
+
         @Test("a dispatch whose transaction fails leaves the event undispatched with no jobs")
         func failedDispatchLeavesNothing() async throws {
             _ = try await store.accept([incoming("evt_1")])

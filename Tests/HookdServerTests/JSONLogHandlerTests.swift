@@ -10,7 +10,7 @@ struct JSONLogHandlerTests {
     @Test("each message is one line of JSON with time, level, label, message and the metadata as strings")
     func oneObjectPerLine() throws {
         let lines = Mutex<[String]>([])
-        let sink = JSONLogSink { line in lines.withLock { $0.append(line) } }
+        let sink = LogSink(buffered: false) { bytes in lines.withLock { $0.append(String(decoding: bytes, as: UTF8.self)) } }
         var logger = Logger(label: "hookd.test") { JSONLogHandler(label: $0, sink: sink) }
         logger[metadataKey: "generation"] = "3"
         logger.info("rule run", metadata: ["rule": "passage-fetch", "error": "line one\nline \"two\""])
@@ -28,5 +28,33 @@ struct JSONLogHandlerTests {
         #expect(object["error"] == "line one\nline \"two\"")
         #expect(object["generation"] == "3")
         #expect(object["time"]?.hasSuffix("Z") == true)
+    }
+}
+
+/// The default text format and the buffered sink.
+@Suite("text log lines")
+struct TextLogHandlerTests {
+    @Test("time, level, label, message, then sorted key=value; values with spaces or line breaks are quoted")
+    func format() {
+        let line = TextLogHandler.line(time: Date(timeIntervalSince1970: 0), level: .info, label: "hookd", message: "request",
+                                       metadata: ["status": "200", "error": "two words\nand a line"])
+        #expect(line == #"1970-01-01T00:00:00.000Z info hookd: request error="two words\nand a line" status=200"# + "\n")
+    }
+
+    @Test("the buffered sink writes every line in order, on a flush or within its interval")
+    func buffering() async throws {
+        let written = Mutex<[UInt8]>([])
+        let sink = LogSink { bytes in written.withLock { $0 += bytes } }
+        var logger = Logger(label: "t") { TextLogHandler(label: $0, sink: sink) }
+        logger.logLevel = .info
+        for n in 0..<100 { logger.info("line \(n)") }
+        sink.flush()
+        let text = String(decoding: written.withLock { $0 }, as: UTF8.self)
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 100)
+        #expect(lines.enumerated().allSatisfy { $0.element.hasSuffix("line \($0.offset)") })
+        logger.info("late")
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(String(decoding: written.withLock { $0 }, as: UTF8.self).hasSuffix("t: late\n"))
     }
 }

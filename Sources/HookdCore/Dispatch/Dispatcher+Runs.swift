@@ -3,19 +3,44 @@ import Logging
 import LuaRuntime
 
 extension Dispatcher {
+    /// What matching one event found: the rules matched, and the `when` runs that failed (their
+    /// rules count as matched; the failure is recorded as the job's first attempt).
+    struct Match: Sendable {
+        var rules: [String] = []
+        var whenFailures: [(rule: String, startedAt: Date, result: RunResult)] = []
+    }
+
     /// Matches one event against the rule set in force (index, then `when`) and stores its jobs;
     /// with `claimed` (`mode: sync`) they are stored running and returned for the caller to run
     /// (a job whose `when` failed is already finished as failed and is not among them). Nil when
     /// the event was dispatched meanwhile.
     @discardableResult
     func dispatch(_ event: StoredEvent, claimed: Bool = false) async throws(StoreError) -> [ClaimedJob]? {
+        let match = await self.match(event)
+        guard let jobs = try await store.dispatch(source: event.source, eventID: event.id, rules: match.rules, claimed: claimed) else { return nil }
+        return try await recordWhenFailures(match, of: event, jobs: jobs, claimed: claimed)
+    }
+
+    /// Dispatches several events in one store transaction (the loop's batches of new events).
+    func dispatch(_ events: [StoredEvent]) async throws(StoreError) {
+        var matches: [Match] = []
+        for event in events { matches.append(await match(event)) }
+        let results = try await store.dispatch(zip(events, matches).map { event, match in
+            DispatchRequest(source: event.source, eventID: event.id, rules: match.rules)
+        })
+        for (index, jobs) in results.enumerated() {
+            guard let jobs else { continue }
+            _ = try await recordWhenFailures(matches[index], of: events[index], jobs: jobs, claimed: false)
+        }
+    }
+
+    func match(_ event: StoredEvent) async -> Match {
         let generation = self.generation()
         let document = Self.document(for: event, attempt: 1)
-        var matched: [String] = []
-        var whenFailures: [(rule: String, startedAt: Date, result: RunResult)] = []
+        var match = Match()
         for rule in generation.ruleSet.match(source: event.source, type: event.type, status: event.status) {
             guard rule.hasWhen else {
-                matched.append(rule.name)
+                match.rules.append(rule.name)
                 continue
             }
             let keyed = IdempotentHost(base: host, source: event.source, eventID: event.id, rule: rule.name)
@@ -24,22 +49,27 @@ extension Dispatcher {
                                                    limits: settings.limits, host: keyed)
             switch result.outcome {
             case .failed:
-                matched.append(rule.name)
-                whenFailures.append((rule.name, startedAt, result))
+                match.rules.append(rule.name)
+                match.whenFailures.append((rule.name, startedAt, result))
             case .ok where result.value == "true":
-                matched.append(rule.name)
+                match.rules.append(rule.name)
             case .ok, .skipped:
                 break
             }
         }
-        guard let jobs = try await store.dispatch(source: event.source, eventID: event.id, rules: matched, claimed: claimed) else { return nil }
-        for failure in whenFailures {
+        return match
+    }
+
+    /// Records each failed `when` as its job's first attempt; the other jobs, to run.
+    private func recordWhenFailures(_ match: Match, of event: StoredEvent, jobs: [String: Int64],
+                                    claimed: Bool) async throws(StoreError) -> [ClaimedJob] {
+        for failure in match.whenFailures {
             guard let job = jobs[failure.rule] else { continue }
             let attempt = attemptRecord(number: 1, startedAt: failure.startedAt, result: failure.result, stage: "when")
             try await store.finish(job: job, attempt: attempt, transition: transition(after: attempt, synchronous: claimed))
             logRun(event: event, rule: failure.rule, attempt: attempt)
         }
-        let failedInWhen = Set(whenFailures.map(\.rule))
+        let failedInWhen = Set(match.whenFailures.map(\.rule))
         return jobs.filter { !failedInWhen.contains($0.key) }.sorted { $0.key < $1.key }.map { rule, id in
             ClaimedJob(id: id, rule: rule, attempts: 0, event: event)
         }

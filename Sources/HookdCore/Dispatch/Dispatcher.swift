@@ -187,13 +187,12 @@ public final class Dispatcher: Sendable {
         return false
     }
 
-    /// Dispatches the oldest undispatched events; true when a full batch was read (more may wait).
+    /// Dispatches the oldest undispatched events, in one store transaction; true when a full batch
+    /// was read (more may wait).
     private func dispatchNewEvents() async throws(StoreError) -> Bool {
         let events = try await store.undispatchedEvents(limit: settings.dispatchBatch, excludingSources: synchronousSources())
-        for event in events {
-            if isStopping { return false }
-            try await dispatch(event)
-        }
+        guard !events.isEmpty, !isStopping else { return false }
+        try await dispatch(events)
         return events.count == settings.dispatchBatch
     }
 }

@@ -33,6 +33,9 @@ public protocol Store: Sendable {
     /// by rule, or nil when the event was already dispatched (or is gone): then nothing changes.
     func dispatch(source: String, eventID: String, rules: [String], claimed: Bool) async throws(StoreError) -> [String: Int64]?
 
+    /// `dispatch` (pending jobs) for several events in one transaction; one answer per request, in order.
+    func dispatch(_ requests: [DispatchRequest]) async throws(StoreError) -> [[String: Int64]?]
+
     /// Claims the jobs of one event that wait to run (`pending`, or `failed` whatever their retry
     /// time), marking them `running`: how a `mode: sync` redelivery runs the failed rules again.
     func claimJobs(source: String, eventID: String, now: Date) async throws(StoreError) -> [ClaimedJob]

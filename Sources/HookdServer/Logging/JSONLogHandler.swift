@@ -9,9 +9,9 @@ public struct JSONLogHandler: LogHandler {
     public var logLevel: Logger.Level = .info
     public var metadata: Logger.Metadata = [:]
     private let label: String
-    private let sink: JSONLogSink
+    private let sink: LogSink
 
-    public init(label: String, sink: JSONLogSink = .standardError) {
+    public init(label: String, sink: LogSink = .standardError) {
         self.label = label
         self.sink = sink
     }
@@ -35,22 +35,5 @@ public struct JSONLogHandler: LogHandler {
             fields.append((key, value.description))
         }
         return "{" + fields.map { JSONText.string($0.0) + ": " + JSONText.string($0.1) }.joined(separator: ", ") + "}\n"
-    }
-}
-
-/// Where JSON log lines go; whole lines are written under one lock, so lines never interleave.
-public final class JSONLogSink: Sendable {
-    private let write: Mutex<@Sendable (String) -> Void>
-
-    public init(_ write: @escaping @Sendable (String) -> Void) {
-        self.write = Mutex(write)
-    }
-
-    public static let standardError = JSONLogSink { line in
-        FileHandle.standardError.write(Data(line.utf8))
-    }
-
-    func write(_ line: String) {
-        write.withLock { $0(line) }
     }
 }
