@@ -33,8 +33,18 @@ enum ColumnCoding {
         "[" + strings.map(JSONText.string).joined(separator: ",") + "]"
     }
 
+    /// Read with the strict scanner of HookdCore rather than JSONDecoder: this runs for every event read.
     static func strings(json: String) throws -> [String] {
-        try JSONDecoder().decode([String].self, from: Data(json.utf8))
+        let bytes = Array(json.utf8)
+        return try stringArray(JSONScanner.scan(bytes), in: bytes, json: json)
+    }
+
+    private static func stringArray(_ node: JSONNode, in bytes: [UInt8], json: String) throws -> [String] {
+        guard node.kind == .array else { throw ColumnCodingError.notAStringList(json) }
+        return try node.elements.map { element in
+            guard let text = element.string(in: bytes) else { throw ColumnCodingError.notAStringList(json) }
+            return text
+        }
     }
 
     static func json(_ headers: [RawRequest.Header]) -> String {
@@ -42,7 +52,11 @@ enum ColumnCoding {
     }
 
     static func headers(json: String) throws -> [RawRequest.Header] {
-        try JSONDecoder().decode([[String]].self, from: Data(json.utf8)).map { pair in
+        let bytes = Array(json.utf8)
+        let list = try JSONScanner.scan(bytes)
+        guard list.kind == .array else { throw ColumnCodingError.notAStringList(json) }
+        return try list.elements.map { element in
+            let pair = try stringArray(element, in: bytes, json: json)
             guard pair.count == 2 else { throw ColumnCodingError.headerIsNotANameValuePair(pair) }
             return RawRequest.Header(name: pair[0], value: pair[1])
         }
@@ -52,10 +66,12 @@ enum ColumnCoding {
 /// A column held something this version never writes.
 enum ColumnCodingError: Error, CustomStringConvertible {
     case headerIsNotANameValuePair([String])
+    case notAStringList(String)
 
     var description: String {
         switch self {
         case .headerIsNotANameValuePair(let pair): "stored header is not a [name, value] pair: \(pair)"
+        case .notAStringList(let json): "stored column is not a JSON list of strings: \(json.prefix(200))"
         }
     }
 }

@@ -21,22 +21,27 @@ extension Dispatcher {
         return try await recordWhenFailures(match, of: event, jobs: jobs, claimed: claimed)
     }
 
-    /// Dispatches several events in one store transaction (the loop's batches of new events).
-    func dispatch(_ events: [StoredEvent]) async throws(StoreError) {
+    /// Dispatches several events in one store transaction (the loop's batches of new events); true
+    /// when any job was created.
+    func dispatch(_ events: [StoredEvent]) async throws(StoreError) -> Bool {
         var matches: [Match] = []
         for event in events { matches.append(await match(event)) }
         let results = try await store.dispatch(zip(events, matches).map { event, match in
             DispatchRequest(source: event.source, eventID: event.id, rules: match.rules)
         })
+        var created = false
         for (index, jobs) in results.enumerated() {
             guard let jobs else { continue }
+            created = created || !jobs.isEmpty
             _ = try await recordWhenFailures(matches[index], of: events[index], jobs: jobs, claimed: false)
         }
+        return created
     }
 
     func match(_ event: StoredEvent) async -> Match {
         let generation = self.generation()
-        let document = Self.document(for: event, attempt: 1)
+        // Built only for a rule with `when`: most events match none, and the document costs.
+        var document: [UInt8]?
         var match = Match()
         for rule in generation.ruleSet.match(source: event.source, type: event.type, status: event.status) {
             guard rule.hasWhen else {
@@ -45,7 +50,8 @@ extension Dispatcher {
             }
             let keyed = IdempotentHost(base: host, source: event.source, eventID: event.id, rule: rule.name)
             let startedAt = clock()
-            let result = await generation.pool.run(rule: rule.index, mode: .when, eventJSON: document,
+            if document == nil { document = Self.document(for: event, attempt: 1) }
+            let result = await generation.pool.run(rule: rule.index, mode: .when, eventJSON: document ?? [],
                                                    limits: settings.limits, host: keyed)
             switch result.outcome {
             case .failed:

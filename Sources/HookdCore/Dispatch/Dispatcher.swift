@@ -64,6 +64,8 @@ public final class Dispatcher: Sendable {
     let syncRuns = SyncRunRegistry()
     private let wake = WakeSignal()
     private let state = Mutex(LoopState())
+    /// Set when jobs may have become due since the loop last claimed.
+    private let claimNeeded = Atomic<Bool>(true)
     /// When a job of each source last finished, since this process started.
     private let lastFinished = Mutex<[String: Date]>([:])
 
@@ -113,6 +115,12 @@ public final class Dispatcher: Sendable {
     /// New events were accepted: dispatch them now rather than at the next poll.
     public func notify() { wake.signal() }
 
+    /// Jobs were made due outside the loop (a replay): claim them now rather than at the next poll.
+    public func notifyJobsChanged() {
+        claimNeeded.store(true, ordering: .releasing)
+        wake.signal()
+    }
+
     /// Starts the loop (once): resumes interrupted jobs, then dispatches and runs until `stop`.
     public func start() {
         state.withLock { state in
@@ -151,11 +159,19 @@ public final class Dispatcher: Sendable {
             logger.error("dispatcher: cannot resume interrupted jobs: \(error)")
         }
         await withDiscardingTaskGroup { group in
+            var lastClaim = ContinuousClock.now - settings.pollInterval
             while !isStopping {
                 var busy = false
                 do {
-                    busy = try await dispatchNewEvents()
-                    busy = try claimAndRun(in: &group, await claimable()) || busy
+                    let dispatched = try await dispatchNewEvents()
+                    busy = dispatched.full
+                    // A claim is a write: only when jobs may have become due (new jobs, a finished
+                    // run, a replay), or once per poll interval for retries whose time came.
+                    if dispatched.createdJobs || claimNeeded.exchange(false, ordering: .acquiringAndReleasing)
+                        || ContinuousClock.now - lastClaim >= settings.pollInterval {
+                        lastClaim = .now
+                        busy = try claimAndRun(in: &group, await claimable()) || busy
+                    }
                 } catch {
                     logger.error("dispatcher: store error: \(error)")
                     busy = false
@@ -180,6 +196,7 @@ public final class Dispatcher: Sendable {
             group.addTask {
                 await self.run(job)
                 self.state.withLock { $0.inFlight -= 1 }
+                self.claimNeeded.store(true, ordering: .releasing)
                 self.wake.signal()
             }
         }
@@ -187,12 +204,12 @@ public final class Dispatcher: Sendable {
         return false
     }
 
-    /// Dispatches the oldest undispatched events, in one store transaction; true when a full batch
-    /// was read (more may wait).
-    private func dispatchNewEvents() async throws(StoreError) -> Bool {
+    /// Dispatches the oldest undispatched events, in one store transaction: whether a full batch
+    /// was read (more may wait), and whether any job was created.
+    private func dispatchNewEvents() async throws(StoreError) -> (full: Bool, createdJobs: Bool) {
         let events = try await store.undispatchedEvents(limit: settings.dispatchBatch, excludingSources: synchronousSources())
-        guard !events.isEmpty, !isStopping else { return false }
-        try await dispatch(events)
-        return events.count == settings.dispatchBatch
+        guard !events.isEmpty, !isStopping else { return (false, false) }
+        let created = try await dispatch(events)
+        return (events.count == settings.dispatchBatch, created)
     }
 }

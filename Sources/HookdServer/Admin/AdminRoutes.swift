@@ -16,6 +16,8 @@ public struct AdminRoutes: Sendable {
     let refreshMetrics: @Sendable () async -> Void
     /// Store reachable, rules loaded, not shutting down; nil when ready, else why not.
     let notReadyReason: @Sendable () async -> String?
+    /// Tells the dispatcher that replayed jobs are due now.
+    let jobsChanged: @Sendable () -> Void
 
     /// The most `GET /api/events` lists at once.
     static let maximumLimit = 1000
@@ -66,6 +68,7 @@ public struct AdminRoutes: Sendable {
             return AdminResponse.error("forbidden", message: "stale or missing CSRF token: reload the page", status: .forbidden)
         }
         _ = try await storeCall { try await store.replay(.job(eventID: form.event, source: form.source, rule: form.rule)) }
+        jobsChanged()
         return AdminResponse.seeOther("/")
     }
 
@@ -107,6 +110,7 @@ public struct AdminRoutes: Sendable {
         let query = request.uri.queryParameters
         let selection = ReplaySelection(.events([id]), rule: query.get("rule").map { String($0) }, source: query.get("source").map { String($0) })
         let result = try await storeCall { try await store.replay(selection) }
+        if !result.replayed.isEmpty { jobsChanged() }
         if let sources = result.ambiguous[id] {
             return AdminResponse.error("ambiguous", message: "event \(id) is known in sources \(sources.joined(separator: ", ")): add ?source=",
                                        status: .conflict)

@@ -131,7 +131,8 @@ public struct Daemon: Sendable {
     private func adminApplication(bound: BindTracker, onListening: @escaping @Sendable (Int) async -> Void) -> some Service {
         let routes = AdminRoutes(
             access: access, status: statusReader, store: store, reloader: reloader, rejections: receipt.rejections, registry: registry,
-            refreshMetrics: { await refreshGauges() }, notReadyReason: { await notReadyReason() })
+            refreshMetrics: { await refreshGauges() }, notReadyReason: { await notReadyReason() },
+            jobsChanged: { [dispatcher] in dispatcher.notifyJobsChanged() })
         return Application(
             router: routes.router(),
             server: .http1(configuration: .init(idleTimeout: Self.idleTimeout)),
