@@ -50,6 +50,8 @@ public final class WorkerPool: Sendable {
     /// Runs rule `rule` of the program to its end.
     public func run(rule: Int, mode: LuaWorker.Mode = .handle, eventJSON: [UInt8], limits: RunLimits,
                     host: any HostCalls) async -> RunResult {
+        // The run's time starts once it has a worker: waiting in the queue is not the rule's time.
+        let slot = await acquire()
         let started = ContinuousClock.now
         let runDeadline = started + limits.wallTime
         // A step is stuck once the run is past twice its wall time; a step that starts late (after
@@ -57,7 +59,6 @@ public final class WorkerPool: Sendable {
         // within that unless it is stuck in C.
         let runStuckAt = started + limits.wallTime * 2
         var stuckDeadline: ContinuousClock.Instant { max(runStuckAt, .now + limits.wallTime) }
-        let slot = await acquire()
         var step = await slot.execute(until: stuckDeadline) {
             $0.start(rule: rule, mode: mode, eventJSON: eventJSON, limits: limits)
         }

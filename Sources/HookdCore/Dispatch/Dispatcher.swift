@@ -29,14 +29,18 @@ public final class Dispatcher: Sendable {
         public var dispatchBatch: Int
         /// A retry waits its backoff plus up to this fraction of it more.
         public var maximumJitter: Double
+        /// Jobs claimed at most per Lua worker: claimed jobs wait for a worker inside the pool, so
+        /// one claim (a write) serves many runs instead of one.
+        public var claimedPerWorker: Int
 
         public init(limits: RunLimits = .defaults, retry: RetryPolicy = RetryPolicy(), pollInterval: Duration = .milliseconds(200),
-                    dispatchBatch: Int = 100, maximumJitter: Double = 0.1) {
+                    dispatchBatch: Int = 100, maximumJitter: Double = 0.1, claimedPerWorker: Int = 16) {
             self.limits = limits
             self.retry = retry
             self.pollInterval = pollInterval
             self.dispatchBatch = max(1, dispatchBatch)
             self.maximumJitter = max(0, maximumJitter)
+            self.claimedPerWorker = max(1, claimedPerWorker)
         }
     }
 
@@ -167,10 +171,11 @@ public final class Dispatcher: Sendable {
                     busy = dispatched.full
                     // A claim is a write: only when jobs may have become due (new jobs, a finished
                     // run, a replay), or once per poll interval for retries whose time came.
-                    if dispatched.createdJobs || claimNeeded.exchange(false, ordering: .acquiringAndReleasing)
-                        || ContinuousClock.now - lastClaim >= settings.pollInterval {
+                    if dispatched.createdJobs || claimNeeded.load(ordering: .acquiring)
+                        || ContinuousClock.now - lastClaim >= settings.pollInterval, let room = roomToClaim() {
+                        claimNeeded.store(false, ordering: .releasing)
                         lastClaim = .now
-                        busy = try claimAndRun(in: &group, await claimable()) || busy
+                        busy = try claimAndRun(in: &group, await store.claimDueJobs(now: clock(), limit: room)) || busy
                     }
                 } catch {
                     logger.error("dispatcher: store error: \(error)")
@@ -181,11 +186,13 @@ public final class Dispatcher: Sendable {
         }
     }
 
-    /// Due jobs for the workers free now.
-    private func claimable() async throws(StoreError) -> [ClaimedJob] {
-        let free = generation().pool.size - state.withLock { $0.inFlight }
-        guard free > 0, !isStopping else { return [] }
-        return try await store.claimDueJobs(now: clock(), limit: free)
+    /// How many jobs to claim now (claimed jobs queue for a worker in the pool), or nil to wait.
+    private func roomToClaim() -> Int? {
+        let maximum = generation().pool.size * settings.claimedPerWorker
+        let inFlight = state.withLock { $0.inFlight }
+        // Refilled in batches: one claim per half a batch of finished runs, not one per run.
+        guard !isStopping, inFlight == 0 || maximum - inFlight >= maximum / 2 else { return nil }
+        return maximum - inFlight
     }
 
     /// Starts a run per job; true when there may be more to claim right away.
