@@ -71,17 +71,19 @@ enum JobWriting {
     }
 
     static func finish(job: Int64, attempt: AttemptRecord?, transition: JobTransition, in db: Database) throws {
+        // Cached statements: every run ends here, inside the one writer's transaction.
         if let attempt {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO attempts (job_id, round, number, started_at, duration_us, outcome, error, calls, logs)
                 VALUES (?1, (SELECT round FROM jobs WHERE id = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8)
                 ON CONFLICT (job_id, round, number) DO UPDATE SET started_at = excluded.started_at,
                     duration_us = excluded.duration_us, outcome = excluded.outcome, error = excluded.error,
                     calls = excluded.calls, logs = excluded.logs
-                """, arguments: [
+                """).execute(arguments: [
                     job, attempt.number, ColumnCoding.milliseconds(attempt.startedAt),
                     ColumnCoding.microseconds(attempt.duration), attempt.outcome.rawValue, attempt.error,
-                    try ColumnCoding.json(attempt.calls), try ColumnCoding.json(attempt.logs),
+                    attempt.calls.isEmpty ? "[]" : try ColumnCoding.json(attempt.calls),
+                    attempt.logs.isEmpty ? "[]" : try ColumnCoding.json(attempt.logs),
                 ])
         }
         let state: JobState
@@ -99,11 +101,11 @@ enum JobWriting {
             state = .dead
             error = reason
         }
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             UPDATE jobs SET state = ?, attempts = coalesce(?, attempts), next_attempt_at = ?, claimed_at = NULL,
                 last_error = ?, outcome = ?
             WHERE id = ?
-            """, arguments: [state.rawValue, attempt?.number, nextAttemptAt, error,
+            """).execute(arguments: [state.rawValue, attempt?.number, nextAttemptAt, error,
                              attempt?.outcome.rawValue ?? "dead", job])
     }
 

@@ -70,6 +70,8 @@ public final class Dispatcher: Sendable {
     private let state = Mutex(LoopState())
     /// Set when jobs may have become due since the loop last claimed.
     private let claimNeeded = Atomic<Bool>(true)
+    /// Set when events were accepted since the loop last read the undispatched ones.
+    private let dispatchNeeded = Atomic<Bool>(true)
     /// When a job of each source last finished, since this process started.
     private let lastFinished = Mutex<[String: Date]>([:])
 
@@ -117,7 +119,10 @@ public final class Dispatcher: Sendable {
     }
 
     /// New events were accepted: dispatch them now rather than at the next poll.
-    public func notify() { wake.signal() }
+    public func notify() {
+        dispatchNeeded.store(true, ordering: .releasing)
+        wake.signal()
+    }
 
     /// Jobs were made due outside the loop (a replay): claim them now rather than at the next poll.
     public func notifyJobsChanged() {
@@ -164,10 +169,20 @@ public final class Dispatcher: Sendable {
         }
         await withDiscardingTaskGroup { group in
             var lastClaim = ContinuousClock.now - settings.pollInterval
+            var lastDispatch = lastClaim
+            var moreToDispatch = true
             while !isStopping {
                 var busy = false
                 do {
-                    let dispatched = try await dispatchNewEvents()
+                    // A read of new events only after an accept, after a full batch, or once per poll
+                    // interval (another process may share the store): finished runs wake the loop too.
+                    var dispatched = (full: false, createdJobs: false)
+                    if moreToDispatch || dispatchNeeded.exchange(false, ordering: .acquiringAndReleasing)
+                        || ContinuousClock.now - lastDispatch >= settings.pollInterval {
+                        lastDispatch = .now
+                        dispatched = try await dispatchNewEvents()
+                    }
+                    moreToDispatch = dispatched.full
                     busy = dispatched.full
                     // A claim is a write: only when jobs may have become due (new jobs, a finished
                     // run, a replay), or once per poll interval for retries whose time came.
