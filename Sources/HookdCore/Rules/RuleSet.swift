@@ -6,8 +6,21 @@ import LuaRuntime
 public struct RuleSet: Sendable {
     public let program: LuaProgram
     public let rules: [Rule]
-    private let bySource: [String: [Int]]
-    private let anySource: [Int]
+    private let bySource: [String: TypeIndex]
+    private let anySource: TypeIndex
+
+    /// Rule positions by exact event type, and those that take any type (or a type prefix).
+    private struct TypeIndex: Sendable {
+        var byType: [String: [Int]] = [:]
+        var anyType: [Int] = []
+
+        mutating func add(_ position: Int, types: Set<String>?) {
+            guard let types else { return anyType.append(position) }
+            for type in types { byType[type, default: []].append(position) }
+        }
+
+        func candidates(type: String) -> [Int] { (byType[type] ?? []) + anyType }
+    }
 
     /// Loads and checks every rule of `directory`: each file compiles (text only), its top level
     /// runs under `limits` and returns a valid rule table, and no two rules share a name.
@@ -36,30 +49,28 @@ public struct RuleSet: Sendable {
     init(program: LuaProgram, rules: [Rule]) {
         self.program = program
         self.rules = rules
-        var bySource: [String: [Int]] = [:]
-        var anySource: [Int] = []
+        var bySource: [String: TypeIndex] = [:]
+        var anySource = TypeIndex()
         for (position, rule) in rules.enumerated() {
-            var exactSources: Set<String> = []
-            var wildcard = false
             for trigger in rule.triggers {
+                let exactTypes = trigger.type.flatMap { $0.prefixes.isEmpty ? $0.exact : nil }
                 if let source = trigger.source, source.prefixes.isEmpty {
-                    exactSources.formUnion(source.exact)
+                    for name in source.exact { bySource[name, default: TypeIndex()].add(position, types: exactTypes) }
                 } else {
-                    wildcard = true
+                    anySource.add(position, types: exactTypes)
                 }
-            }
-            if wildcard { anySource.append(position) } else {
-                for source in exactSources { bySource[source, default: []].append(position) }
             }
         }
         self.bySource = bySource
         self.anySource = anySource
     }
 
-    /// The rules whose `on` matches, in file order (`when` is not run here).
+    /// The rules whose `on` matches, in file order (`when` is not run here). Only the rules indexed
+    /// under the event's source and type (or under any source or type) are looked at.
     public func match(source: String, type: String, status: String?) -> [Rule] {
-        let candidates = (bySource[source] ?? []) + anySource
-        return candidates.sorted().map { rules[$0] }.filter { $0.matches(source: source, type: type, status: status) }
+        var candidates = anySource.candidates(type: type)
+        if let index = bySource[source] { candidates += index.candidates(type: type) }
+        return Set(candidates).sorted().map { rules[$0] }.filter { $0.matches(source: source, type: type, status: status) }
     }
 
     public func rule(named name: String) -> Rule? { rules.first { $0.name == name } }

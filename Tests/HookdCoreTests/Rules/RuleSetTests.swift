@@ -32,6 +32,23 @@ struct RuleSetTests {
         "README.md": "not a rule",
     ]
 
+    @Test("the source-and-type index finds exactly the rules that a look at every rule finds")
+    func indexAgreesWithEveryRule() throws {
+        var files = Self.files.filter { $0.key.hasSuffix(".lua") && !$0.key.hasPrefix("_") && !$0.key.hasPrefix(".") && !$0.key.hasPrefix("lib/") }
+        files["types.lua"] = "return { on = { { source = { 'a', 'passport' }, type = { 't1', 'user.create' } }, { source = 'b*', type = 't3' } }, handle = function() end }"
+        files["mixed.lua"] = "return { on = { type = { 't1', 'user.*' }, status = 'x' }, handle = function() end }"
+        let set = try loadRules(files)
+        for source in ["a", "b", "bb", "passage", "passport", "zzz"] {
+            for type in ["t1", "t2", "t3", "user.create", "user.delete", "Connection.Updated", "other"] {
+                for status in [nil, "x", "y", "data_available"] as [String?] {
+                    let everyRule = set.rules.filter { $0.matches(source: source, type: type, status: status) }.map(\.name)
+                    #expect(set.match(source: source, type: type, status: status).map(\.name) == everyRule,
+                            "\(source) \(type) \(status ?? "nil")")
+                }
+            }
+        }
+    }
+
     @Test("rules load with their names, files and triggers; _ and . files and lib/ are not rules")
     func loads() throws {
         let set = try loadRules(Self.files)
