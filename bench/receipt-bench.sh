@@ -11,7 +11,7 @@
 # (nginx is not run). In the default MODE=receipt no rule matches, so only receipt is measured.
 #
 # With MODE=reload (issue 6's benchmark, `make bench-reload`) the rules directory holds 1,000 generated
-# rules; the same load runs twice, once quiet and once with a SIGHUP every second, and it reports
+# rules; the same load runs four times, quiet and with a SIGHUP every second in turn, and it reports
 # each reload's time to build and swap the generation, the failed requests, and accepted events/s
 # during reloads as a ratio of the quiet run (nginx is not run).
 # Usage: bench/receipt-bench.sh [DURATION] [CONNECTIONS]     (make bench-receipt; defaults 10s, 64)
@@ -61,21 +61,30 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 for _ in $(seq 1 100); do grep -q "listening on" "$work/hookd.log" 2>/dev/null && break; sleep 0.1; done
 pid=$(cat "$work/data/hookd.pid")
 if [[ $mode == reload ]]; then
-  quiet=$(run_wrk 1 18080)
-  ( while kill -HUP "$pid" 2>/dev/null; do sleep 1; done ) &
-  hupper=$!
-  reloading=$(run_wrk 1 18080)
-  kill "$hupper" 2>/dev/null || true
-  sleep 1.5
+  # Quiet and reloading runs alternate (quiet, reloading, quiet, reloading), so a drift of the
+  # machine or of the store's size does not favour either.
+  quiet=() reloading=()
+  for round in 1 2; do
+    quiet+=("$(run_wrk "1$round" 18080)")
+    ( while kill -HUP "$pid" 2>/dev/null; do sleep 1; done ) &
+    hupper=$!
+    reloading+=("$(run_wrk "2$round" 18080)")
+    kill "$hupper" 2>/dev/null || true
+    wait "$hupper" 2>/dev/null || true
+    sleep 1.5
+  done
   hookd_rss=$(peak_rss "$pid")
   kill -TERM "$pid"; wait "$pid" || true
-  echo "hookd, 1,000 rules, no reload:      $quiet"
-  echo "hookd, 1,000 rules, SIGHUP every 1s: $reloading peak_rss=$hookd_rss"
+  for round in 0 1; do
+    echo "hookd, 1,000 rules, no reload:       ${quiet[$round]}"
+    echo "hookd, 1,000 rules, SIGHUP every 1s: ${reloading[$round]}"
+  done
+  echo "peak RSS: $hookd_rss"
   grep 'in force' "$work/hookd.log" | sed -E 's/.*duration_ms=([0-9.]+).*/\1/' > "$work/reload-ms.txt"
-  python3 - "$work/reload-ms.txt" "$quiet" "$reloading" <<'PY'
+  python3 - "$work/reload-ms.txt" "${quiet[*]}" "${reloading[*]}" <<'PY'
 import re, statistics, sys
 times = [float(line) for line in open(sys.argv[1]) if line.strip()]
-rps = lambda text: float(re.search(r"rps=([0-9.]+)", text).group(1))
+rps = lambda text: sum(float(x) for x in re.findall(r"rps=([0-9.]+)", text))
 failed = lambda text: sum(int(x) for x in re.findall(r"(?:non200|socket_errors)=([0-9]+)", text))
 print(f"reloads: {len(times)} ok, time to build and swap: median {statistics.median(times):.0f} ms, max {max(times):.0f} ms")
 print(f"failed requests during reloads: {failed(sys.argv[3])}; events/s during reloads / quiet: {rps(sys.argv[3]) / rps(sys.argv[2]):.2f}")
