@@ -157,6 +157,34 @@ struct LiveOperationsTests {
         #expect(again.wait() == 0)
     }
 
+    @Test("--log-format json: every line is a JSON object; one line per request and per rule run; no secret in any")
+    func jsonLogs() async throws {
+        let project = try ScratchProject(files: ["hookd.yaml": Self.config(), "rules/tag.lua": Self.tagRule("A")])
+        defer { project.remove() }
+        let serve = try ServeProcess(in: project.directory, arguments: ["--log-format", "json"])
+        for (id, key) in [("log-1", "dev-passport-key"), ("log-2", "a-wrong-key-value")] {
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(serve.port)/webhooks/passport")
+            request.method = .POST
+            request.headers.add(name: "Authorization", value: key)
+            request.body = .bytes(ByteBuffer(bytes: ServeCommandTests.body(id)))
+            _ = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        serve.kill(SIGTERM)
+        #expect(serve.wait() == 0)
+        let lines = serve.log.split(separator: "\n").map(String.init)
+        let objects = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String] }
+        #expect(objects.count == lines.count, "lines that are not JSON objects: \(lines.filter { !$0.hasPrefix("{") }.prefix(3))")
+        let requests = objects.filter { $0["message"] == "request" }
+        #expect(requests.map { $0["status"] } == ["200", "401"])
+        #expect(requests.first?["event"] == "log-1")
+        #expect(requests.allSatisfy { $0["source"] == "passport" && $0["client"] == "127.0.0.1" && $0["duration_ms"] != nil })
+        let runs = objects.filter { $0["message"] == "rule run" }
+        #expect(runs.count == 1)
+        #expect(runs.first?["rule"] == "tag" && runs.first?["outcome"] == "ok" && runs.first?["event"] == "log-1")
+        #expect(!serve.log.contains("dev-passport-key") && !serve.log.contains("a-wrong-key-value"))
+    }
+
     static func events(_ path: String, state: EventState) async throws -> [StoredEvent] {
         let store = try SQLiteStore(path: path, options: SQLiteStoreOptions(access: .readOnly))
         defer { Task { try? await store.close() } }
