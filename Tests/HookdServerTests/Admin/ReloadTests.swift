@@ -47,6 +47,22 @@ struct ReloadTests {
         #expect(try await daemon.daemon.statusReader.snapshot().lastReload.succeeded)
     }
 
+    @Test("the replaced generation's Lua workers are released once no run holds them")
+    func oldGenerationReleased() async throws {
+        let rules = try OpsFixture.rulesDirectory()
+        let daemon = try await OpsFixture.daemon(rules: rules)
+        defer { Task { await daemon.stop() } }
+        #expect(try await OpsFixture.post(daemon, id: "g1", type: "fine").status == 200)
+        #expect(try await OpsFixture.eventually { try await daemon.store.event(id: "g1", source: "ops").event?.jobs.first?.state == .done })
+        weak var old = daemon.daemon.live.generation.pool
+        #expect(old != nil)
+        #expect(try await daemon.admin("/api/reload", method: "POST", headers: OpsFixture.bearer).status == 200)
+        #expect(try await OpsFixture.eventually { old == nil })
+        // The new generation runs rules.
+        #expect(try await OpsFixture.post(daemon, id: "g2", type: "fine").status == 200)
+        #expect(try await OpsFixture.eventually { try await daemon.store.event(id: "g2", source: "ops").event?.jobs.first?.state == .done })
+    }
+
     @Test("sources and settings of hookd.yaml reload too; listen addresses and the store are reported as needing a restart")
     func configReload() async throws {
         let rules = try OpsFixture.rulesDirectory()
