@@ -2,25 +2,24 @@ import HookdCore
 
 /// What the listener knows of a request before reading its body.
 public struct IncomingRequest: Sendable {
-    public var method: String
-    public var path: String
+    public let method: String
+    public let path: String
     /// In the order received, names as sent.
-    public var headers: [(name: String, value: String)]
+    public let headers: [(name: String, value: String)]
     /// The connection's peer; nil for a Unix socket or an unknown peer.
-    public var peer: IPAddress?
+    public let peer: IPAddress?
+    /// The headers for look-up by name, made once: admission, auth and parsing all read them.
+    public let headerFields: HeaderFields
+    /// `Content-Length` when present and a number.
+    public let contentLength: Int?
 
     public init(method: String, path: String, headers: [(name: String, value: String)], peer: IPAddress?) {
         self.method = method
         self.path = path
         self.headers = headers
         self.peer = peer
-    }
-
-    public var headerFields: HeaderFields { HeaderFields(headers) }
-
-    /// `Content-Length` when present and a number.
-    public var contentLength: Int? {
-        headerFields.value(forName: "content-length").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        headerFields = HeaderFields(headers)
+        contentLength = headerFields.value(forName: "content-length").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
     }
 
     /// Every `X-Forwarded-For` line, joined with `,` as one list.

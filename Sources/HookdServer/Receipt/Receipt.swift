@@ -58,16 +58,18 @@ public final class Receipt: Sendable {
         guard let source = sources.byPath[request.path] else { return .refuse(.notFound) }
         guard request.method.uppercased() == "POST" else { return .refuse(.methodNotAllowed) }
         let peerText = request.peer?.description ?? "unknown"
+        // X-Forwarded-For is looked for only where the source believes it.
+        let forwardedFor = source.clientAddress.trustForwardedFor ? request.forwardedFor : nil
         if !source.config.allowIPs.isEmpty {
             guard let peer = request.peer,
-                  let client = source.clientAddress.clientAddress(peer: peer, forwardedFor: request.forwardedFor) else {
+                  let client = source.clientAddress.clientAddress(peer: peer, forwardedFor: forwardedFor) else {
                 return refuse(.forbidden, source: source, client: peerText, reason: "client address unknown or X-Forwarded-For malformed")
             }
             guard source.config.allows(client) else {
                 return refuse(.forbidden, source: source, client: client.description, reason: "client \(client) not in allow_ips")
             }
         }
-        let client = request.peer.flatMap { source.clientAddress.clientAddress(peer: $0, forwardedFor: request.forwardedFor) }?.description ?? peerText
+        let client = request.peer.flatMap { source.clientAddress.clientAddress(peer: $0, forwardedFor: forwardedFor) }?.description ?? peerText
         if let length = request.contentLength, length > sources.maxBody {
             return refuse(.payloadTooLarge, source: source, client: client, reason: "Content-Length \(length) over max_body \(sources.maxBody)")
         }
