@@ -125,6 +125,10 @@ def send_events(webhook, daemon):
         status, text = wait_for(f"the webhook listener to take {event_id}",
                                 lambda: request(webhook + "/webhooks/demo", "POST", body, headers), 15, daemon)
         check(status == 200 and event_id in text, f"POST {event_id} answered {status}: {text}")
+    # One request with a wrong secret: the page lists it among the rejections with its reason.
+    body = json.dumps({"id": "evt_forged", "type": "demo.ping"}).encode()
+    status, _ = request(webhook + "/webhooks/demo", "POST", body, {"Content-Type": "application/json", "X-Token": "not-the-secret"})
+    check(status == 401, f"a wrong secret answered {status}, not 401")
 
 
 def dead_failures(admin):
@@ -179,6 +183,8 @@ def check_page(driver, admin, screenshot):
     rules = driver.find_element(By.ID, "rules").text
     for rule in (FAILING_RULE, PASSING_RULE):
         check(rule in rules, f"#rules does not list {rule}:\n{rules}")
+    rejections = driver.find_element(By.ID, "rejections").text
+    check("401" in rejections and "demo" in rejections, f"#rejections does not show the forged request:\n{rejections}")
     if screenshot:
         driver.save_screenshot(screenshot)
         print(f"screenshot: {screenshot}")
