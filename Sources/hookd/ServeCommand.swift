@@ -20,16 +20,11 @@ struct ServeCommand: AsyncParsableCommand {
             cannot start.
             """)
 
-    /// How log lines are written.
-    enum LogFormat: String, ExpressibleByArgument, CaseIterable {
-        case text, json
-    }
-
     @Option(name: .long, help: "The configuration file.")
     var config = "hookd.yaml"
 
     @Option(name: .long, help: "Log lines as text (default) or JSON lines, on standard error.")
-    var logFormat: LogFormat = .text
+    var logFormat: LogLineFormat = .text
 
     @Option(name: .long, help: "The lowest level logged: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
@@ -44,7 +39,7 @@ struct ServeCommand: AsyncParsableCommand {
         let level = Logger.Level(rawValue: logLevel) ?? .info
         let format = logFormat
         LoggingSystem.bootstrap { label in
-            var handler: any LogHandler = format == .json ? JSONLogHandler(label: label) : TextLogHandler(label: label)
+            var handler = LineLogHandler(label: label, format: format)
             handler.logLevel = level
             return handler
         }
@@ -98,3 +93,5 @@ enum StoreOpener {
         }
     }
 }
+
+extension LogLineFormat: ExpressibleByArgument {}

@@ -1,4 +1,5 @@
 import Foundation
+import HookdCore
 import HookdServer
 import Testing
 
@@ -12,7 +13,7 @@ struct StatusPageTests {
 
     static func snapshot(
         sources: [StatusSnapshot.SourceStatus] = [],
-        failures: [StatusSnapshot.Failure] = [],
+        failures: [FailedJob] = [],
         rules: [StatusSnapshot.RuleInfo] = [],
         reload: StatusSnapshot.ReloadInfo? = nil,
         rejections: [StatusSnapshot.RejectionInfo] = [],
@@ -31,9 +32,9 @@ struct StatusPageTests {
         .init(name: name, path: "/webhooks/\(name)", provider: "generic", mode: "async", queue: queue, lastProcessedAt: last)
     }
 
-    static func failure(_ n: Int, source: String = "demo", error: String? = "downstream said no") -> StatusSnapshot.Failure {
-        .init(source: source, eventID: "evt_\(n)", rule: "rule-\(n)", state: n.isMultiple(of: 2) ? "dead" : "failed",
-              attempts: n + 1, error: error, at: now.addingTimeInterval(Double(-n)))
+    static func failure(_ n: Int, source: String = "demo", error: String? = "downstream said no") -> FailedJob {
+        .init(source: source, eventID: "evt_\(n)", rule: "rule-\(n)", state: n.isMultiple(of: 2) ? .dead : .failed,
+              attempts: n + 1, lastError: error, lastAttemptAt: now.addingTimeInterval(Double(-n)))
     }
 
     static func rejection(_ n: Int, source: String? = "demo", reason: String = "signature mismatch") -> StatusSnapshot.RejectionInfo {
@@ -197,8 +198,8 @@ struct StatusPageTests {
     func escaping() throws {
         let html = StatusPage.render(Self.snapshot(
             sources: [Self.source(Self.hostile, .empty)],
-            failures: [.init(source: "demo", eventID: #"evt"><b>x"#, rule: "r", state: "dead", attempts: 1,
-                             error: Self.hostile, at: nil)],
+            failures: [.init(source: "demo", eventID: #"evt"><b>x"#, rule: "r", state: .dead, attempts: 1,
+                             lastError: Self.hostile, lastAttemptAt: nil)],
             reload: .init(succeeded: false, at: Self.now, generation: 1, message: Self.hostile, needsRestart: [Self.hostile]),
             rejections: [Self.rejection(1, reason: Self.hostile)],
             csrfToken: #"a"b"#))
@@ -215,7 +216,7 @@ struct StatusPageTests {
 
     @Test("a failure without error or time shows dashes, not a value from elsewhere on the page")
     func failureWithoutError() throws {
-        let failure = StatusSnapshot.Failure(source: "demo", eventID: "evt_1", rule: "r", state: "failed", attempts: 1, error: nil, at: nil)
+        let failure = FailedJob(source: "demo", eventID: "evt_1", rule: "r", state: .failed, attempts: 1, lastError: nil, lastAttemptAt: nil)
         let failures = try Self.section("failures", of: StatusPage.render(Self.snapshot(failures: [failure])))
         #expect(failures.contains(#"<td class="error">—</td><td>—</td>"#))
     }

@@ -140,7 +140,7 @@ extension Dispatcher {
         }
         let calls = result.calls.map { call in
             AttemptRecord.Call(method: call.request.method, url: mask(call.request.url), status: call.status,
-                               error: mask(call.error), durationMilliseconds: Self.milliseconds(call.duration),
+                               error: mask(call.error), durationMilliseconds: call.duration.milliseconds,
                                sent: call.sent && call.status != nil)
         }
         let logs = result.logs.map { AttemptRecord.LogLine(level: $0.level.rawValue, message: mask($0.message), fields: mask($0.fieldsJSON)) }
@@ -151,7 +151,7 @@ extension Dispatcher {
     private func logRun(event: StoredEvent, rule: String, attempt: AttemptRecord) {
         var metadata: Logger.Metadata = [
             "source": "\(event.source)", "event": "\(mask(event.id))", "rule": "\(rule)", "attempt": "\(attempt.number)",
-            "outcome": "\(attempt.outcome.rawValue)", "duration_ms": "\(Self.milliseconds(attempt.duration))",
+            "outcome": "\(attempt.outcome.rawValue)", "duration_ms": "\(attempt.duration.milliseconds)",
         ]
         if let error = attempt.error { metadata["error"] = "\(error)" }
         logger.info("rule run", metadata: metadata)
@@ -166,9 +166,5 @@ extension Dispatcher {
     static func document(for event: StoredEvent, attempt: Int) -> [UInt8] {
         let headers = event.request.headers.filter { $0.value != "***" }.map { (name: $0.name, value: $0.value) }
         return EventDocument(source: event.source, event: event.parsed, headers: headers, attempt: attempt).json
-    }
-
-    static func milliseconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
     }
 }

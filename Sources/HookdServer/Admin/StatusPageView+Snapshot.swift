@@ -1,4 +1,5 @@
 import Foundation
+import HookdCore
 
 /// Building the page's view from a snapshot, one section at a time.
 extension StatusPageView {
@@ -48,10 +49,10 @@ extension StatusPageView {
         }
     }
 
-    static func row(_ failure: StatusSnapshot.Failure) -> FailureRow {
-        FailureRow(source: failure.source, eventID: failure.eventID, rule: failure.rule, state: failure.state,
-                   attempts: String(failure.attempts), error: failure.error ?? none,
-                   at: failure.at.map(StatusPageFormat.timestamp) ?? none)
+    static func row(_ failure: FailedJob) -> FailureRow {
+        FailureRow(source: failure.source, eventID: failure.eventID, rule: failure.rule, state: failure.state.rawValue,
+                   attempts: String(failure.attempts), error: failure.lastError ?? none,
+                   at: failure.lastAttemptAt.map(StatusPageFormat.timestamp) ?? none)
     }
 
     static func row(_ rule: StatusSnapshot.RuleInfo) -> RuleRow {

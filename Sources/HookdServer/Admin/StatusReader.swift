@@ -30,10 +30,7 @@ public struct StatusReader: Sendable {
         }
         return StatusSnapshot(
             generatedAt: now, startedAt: startedAt, version: version, sources: sources,
-            failures: failures.map {
-                .init(source: $0.source, eventID: $0.eventID, rule: $0.rule, state: $0.state.rawValue, attempts: $0.attempts,
-                      error: $0.lastError, at: $0.lastAttemptAt)
-            },
+            failures: failures,
             rules: generation.ruleSet.rules.map {
                 .init(name: $0.name, file: $0.file, patterns: $0.triggers.map(Self.describe), hasWhen: $0.hasWhen)
             },

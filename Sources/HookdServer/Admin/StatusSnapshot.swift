@@ -1,4 +1,5 @@
 import Foundation
+import HookdCore
 
 /// Everything the status page (`GET /` of the admin listener) shows, read at one moment: the page
 /// is a pure rendering of this value, so its content is tested without a daemon.
@@ -31,29 +32,6 @@ public struct StatusSnapshot: Sendable {
             self.mode = mode
             self.queue = queue
             self.lastProcessedAt = lastProcessedAt
-        }
-    }
-
-    /// A job that failed (waiting to retry) or is dead, with what the Retry button sends back.
-    public struct Failure: Sendable, Equatable {
-        public var source: String
-        public var eventID: String
-        public var rule: String
-        /// `failed` or `dead`.
-        public var state: String
-        public var attempts: Int
-        public var error: String?
-        /// When its last attempt started.
-        public var at: Date?
-
-        public init(source: String, eventID: String, rule: String, state: String, attempts: Int, error: String?, at: Date?) {
-            self.source = source
-            self.eventID = eventID
-            self.rule = rule
-            self.state = state
-            self.attempts = attempts
-            self.error = error
-            self.at = at
         }
     }
 
@@ -114,8 +92,9 @@ public struct StatusSnapshot: Sendable {
     public var startedAt: Date
     public var version: String
     public var sources: [SourceStatus]
-    /// The ten most recent failures, newest first.
-    public var failures: [Failure]
+    /// The ten most recent failures (failed and waiting to retry, or dead), newest first, with
+    /// what the Retry button sends back.
+    public var failures: [FailedJob]
     public var rules: [RuleInfo]
     public var lastReload: ReloadInfo
     /// The most recent rejections, newest first (the page shows at most 20).
@@ -125,7 +104,7 @@ public struct StatusSnapshot: Sendable {
     /// Carried by every form of the page; a POST without it is refused.
     public var csrfToken: String
 
-    public init(generatedAt: Date, startedAt: Date, version: String, sources: [SourceStatus], failures: [Failure],
+    public init(generatedAt: Date, startedAt: Date, version: String, sources: [SourceStatus], failures: [FailedJob],
                 rules: [RuleInfo], lastReload: ReloadInfo, rejections: [RejectionInfo], abandonedWorkers: Int, csrfToken: String) {
         self.generatedAt = generatedAt
         self.startedAt = startedAt

@@ -55,11 +55,10 @@ public struct WebhookResponder: HTTPResponder {
     /// The request's one log line (SPEC §7): no header or body content, so no secret.
     private func log(_ request: IncomingRequest, source: String?, client: String?, answer: ReceiptAnswer, since started: ContinuousClock.Instant) {
         guard logger.logLevel <= .info else { return }
-        let elapsed = ContinuousClock.now - started
         var metadata: Logger.Metadata = [
             "status": "\(answer.status)",
             "client": "\(client ?? request.peer?.description ?? "unknown")",
-            "duration_ms": "\(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)",
+            "duration_ms": "\((ContinuousClock.now - started).milliseconds)",
         ]
         if let source { metadata["source"] = "\(source)" } else { metadata["path"] = "\(request.path)" }
         if !answer.events.isEmpty { metadata["event"] = "\(answer.events.joined(separator: ","))" }

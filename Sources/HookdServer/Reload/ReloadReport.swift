@@ -26,11 +26,10 @@ public struct ReloadReport: Sendable, Equatable {
 
     /// `POST /api/reload`'s answer.
     public var json: String {
-        let milliseconds = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
         let result = JSONText.string(succeeded ? "ok" : "failed")
         let errorList = errors.map(JSONText.string).joined(separator: ", ")
         let restartList = needsRestart.map(JSONText.string).joined(separator: ", ")
-        let time = String(format: "%.1f", milliseconds)
+        let time = String(format: "%.1f", duration.milliseconds)
         return "{\"result\": \(result), \"generation\": \(generation), \"errors\": [\(errorList)], "
             + "\"needs_restart\": [\(restartList)], \"duration_ms\": \(time)}"
     }

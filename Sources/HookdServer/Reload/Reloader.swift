@@ -53,7 +53,7 @@ public actor Reloader {
                                   duration: ContinuousClock.now - started)
             logger.info("reload: generation \(next.number) in force", metadata: [
                 "rules": "\(next.ruleSet.rules.count)", "sources": "\(next.config.sources.count)",
-                "duration_ms": "\(Self.milliseconds(report.duration))",
+                "duration_ms": "\(report.duration.milliseconds)",
             ])
             for setting in restart {
                 logger.warning("reload: \(setting) changed in the configuration; it needs a restart and keeps its running value")
@@ -87,9 +87,5 @@ public actor Reloader {
             try? await Task.sleep(for: linger)
             await outbound.shutdown()
         }
-    }
-
-    static func milliseconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
     }
 }

@@ -33,9 +33,11 @@ struct AdminAPITests {
     @Test("a start-up with admin.token_env naming an unset variable is refused")
     func unsetTokenRefused() async throws {
         let rules = try OpsFixture.rulesDirectory()
-        await #expect(throws: DaemonError.self) {
+        let error = await #expect(throws: DaemonError.self) {
             _ = try await TestDaemon(yaml: TestDaemon.yaml(extraSources: OpsFixture.source, rules: rules.path, adminTokenEnv: "HOOKD_ADMIN_TOKEN"))
         }
+        #expect(error?.description.contains("admin.token_env") == true, "\(String(describing: error))")
+        #expect(error?.description.contains("HOOKD_ADMIN_TOKEN") == true)
     }
 
     @Test("/api/events, /api/events/{id}, replay and /api/rejections answer SPEC §6's shapes")

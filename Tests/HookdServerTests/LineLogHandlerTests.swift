@@ -11,7 +11,7 @@ struct JSONLogHandlerTests {
     func oneObjectPerLine() throws {
         let lines = Mutex<[String]>([])
         let sink = LogSink(buffered: false) { bytes in lines.withLock { $0.append(String(decoding: bytes, as: UTF8.self)) } }
-        var logger = Logger(label: "hookd.test") { JSONLogHandler(label: $0, sink: sink) }
+        var logger = Logger(label: "hookd.test") { LineLogHandler(label: $0, format: .json, sink: sink) }
         logger[metadataKey: "generation"] = "3"
         logger.info("rule run", metadata: ["rule": "passage-fetch", "error": "line one\nline \"two\""])
         logger.debug("not at info")
@@ -36,7 +36,7 @@ struct JSONLogHandlerTests {
 struct TextLogHandlerTests {
     @Test("time, level, label, message, then sorted key=value; values with spaces or line breaks are quoted")
     func format() {
-        let line = TextLogHandler.line(time: Date(timeIntervalSince1970: 0), level: .info, label: "hookd", message: "request",
+        let line = LogLineFormat.text.line(time: Date(timeIntervalSince1970: 0), level: .info, label: "hookd", message: "request",
                                        metadata: ["status": "200", "error": "two words\nand a line"])
         #expect(line == #"1970-01-01T00:00:00.000Z info hookd: request error="two words\nand a line" status=200"# + "\n")
     }
@@ -45,7 +45,7 @@ struct TextLogHandlerTests {
     func buffering() async throws {
         let written = Mutex<[UInt8]>([])
         let sink = LogSink { bytes in written.withLock { $0 += bytes } }
-        var logger = Logger(label: "t") { TextLogHandler(label: $0, sink: sink) }
+        var logger = Logger(label: "t") { LineLogHandler(label: $0, format: .text, sink: sink) }
         logger.logLevel = .info
         for n in 0..<100 { logger.info("line \(n)") }
         sink.flush()
