@@ -1,12 +1,18 @@
+import Dispatch
 import GRDB
 import HookdCore
+import Synchronization
 
 /// The one writer of the store: accepted events and the dispatcher's job writes. Writes that arrive
 /// while a transaction is being written queue for the next one, so concurrent requests (and the
 /// dispatcher's claims and outcomes) share one transaction and one fsync; each caller is answered
 /// only once the transaction holding its write has committed.
-actor GroupCommitWriter {
-    private struct PendingBatch {
+///
+/// The transactions are written on a serial dispatch queue of the writer's own, not on Swift's
+/// cooperative pool: a commit blocks its thread for the fsync, and callers that are not async (the
+/// NIO listener) hand their batch over and are called back, without a task or an actor hop.
+final class GroupCommitWriter: Sendable {
+    private struct PendingBatch: Sendable {
         /// Events the write offers (0 for a job write), for sizing transactions and statistics.
         let events: Int
         let isAccept: Bool
@@ -14,67 +20,100 @@ actor GroupCommitWriter {
         let answer: @Sendable (Result<any Sendable, StoreError>) -> Void
     }
 
+    private struct State: Sendable {
+        var queue: [PendingBatch] = []
+        var isWriting = false
+        var isClosed = false
+        var idleWaiters: [@Sendable () -> Void] = []
+        var statistics = CommitStatistics()
+    }
+
     private let pool: DatabasePool
     private let maximumEventsPerTransaction: Int
-    private var queue: [PendingBatch] = []
-    private var isWriting = false
-    private var isClosed = false
-    private var idleWaiters: [CheckedContinuation<Void, Never>] = []
-    private(set) var statistics = CommitStatistics()
+    private let state = Mutex(State())
+    private let queue = DispatchQueue(label: "hookd.store.writer", qos: .userInitiated)
 
     init(pool: DatabasePool, maximumEventsPerTransaction: Int) {
         self.pool = pool
         self.maximumEventsPerTransaction = maximumEventsPerTransaction
     }
 
+    var statistics: CommitStatistics { state.withLock { $0.statistics } }
+
+    /// Queues one request's events; `answer` is called on the writer's queue once they are durable.
+    func accept(_ rows: EventInsertion.Rows, answer: @escaping @Sendable (Result<AcceptResult, StoreError>) -> Void) {
+        submit(events: rows.events.count, isAccept: true, { db in try EventInsertion.insert(rows, in: db) }, answer: answer)
+    }
+
     func accept(_ rows: EventInsertion.Rows) async -> Result<AcceptResult, StoreError> {
-        await enqueue(events: rows.events.count, isAccept: true) { db in try EventInsertion.insert(rows, in: db) }
+        await withCheckedContinuation { continuation in
+            accept(rows) { continuation.resume(returning: $0) }
+        }
     }
 
     /// Runs `body` inside the next group transaction (never alone in one of its own unless it fails).
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async -> Result<T, StoreError> {
-        await enqueue(events: 0, isAccept: false, body)
+        await withCheckedContinuation { continuation in
+            submit(events: 0, isAccept: false, body) { continuation.resume(returning: $0) }
+        }
     }
 
-    private func enqueue<T: Sendable>(events: Int, isAccept: Bool,
-                                      _ body: @escaping @Sendable (Database) throws -> T) async -> Result<T, StoreError> {
-        guard !isClosed else { return .failure(.unavailable(.storeIsClosed, detail: "")) }
-        return await withCheckedContinuation { continuation in
-            let batch = PendingBatch(events: events, isAccept: isAccept, apply: { db in try body(db) }, answer: { result in
-                // The value is the one `body` returned, so the cast cannot fail.
-                continuation.resume(returning: result.map { $0 as! T })
-            })
-            queue.append(batch)
-            if !isWriting {
-                isWriting = true
-                // A task of its own, so no caller's cancellation can stop a commit others wait on.
-                Task { await self.writeUntilIdle() }
-            }
+    private func submit<T: Sendable>(events: Int, isAccept: Bool, _ body: @escaping @Sendable (Database) throws -> T,
+                                     answer: @escaping @Sendable (Result<T, StoreError>) -> Void) {
+        let batch = PendingBatch(events: events, isAccept: isAccept, apply: { db in try body(db) }, answer: { result in
+            // The value is the one `body` returned, so the cast cannot fail.
+            answer(result.map { $0 as! T })
+        })
+        let start = state.withLock { state -> Bool? in
+            guard !state.isClosed else { return nil }
+            state.queue.append(batch)
+            guard !state.isWriting else { return false }
+            state.isWriting = true
+            return true
+        }
+        switch start {
+        case nil: answer(.failure(.unavailable(.storeIsClosed, detail: "")))
+        case true?: queue.async { self.writeUntilIdle() }
+        case false?: break
         }
     }
 
     /// Refuses new batches and returns once every queued one has been answered.
     func close() async {
-        isClosed = true
-        guard isWriting else { return }
-        await withCheckedContinuation { idleWaiters.append($0) }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let idle = state.withLock { state -> Bool in
+                state.isClosed = true
+                guard state.isWriting else { return true }
+                state.idleWaiters.append { continuation.resume() }
+                return false
+            }
+            if idle { continuation.resume() }
+        }
     }
 
-    private func writeUntilIdle() async {
-        while !queue.isEmpty {
-            let group = takeGroup()
-            let outcomes = await commit(group)
+    private func writeUntilIdle() {
+        while true {
+            let group = state.withLock { state -> [PendingBatch] in
+                let group = takeGroup(from: &state.queue)
+                if group.isEmpty { state.isWriting = false }
+                return group
+            }
+            if group.isEmpty { break }
+            let outcomes = commit(group)
             for (batch, outcome) in zip(group, outcomes) {
                 batch.answer(outcome)
             }
         }
-        isWriting = false
-        for waiter in idleWaiters { waiter.resume() }
-        idleWaiters = []
+        let waiters = state.withLock { state -> [@Sendable () -> Void] in
+            guard !state.isWriting else { return [] }
+            defer { state.idleWaiters = [] }
+            return state.idleWaiters
+        }
+        for waiter in waiters { waiter() }
     }
 
     /// The oldest queued batches, as many as fit in one transaction (always at least one).
-    private func takeGroup() -> [PendingBatch] {
+    private func takeGroup(from queue: inout [PendingBatch]) -> [PendingBatch] {
         var count = 0
         var events = 0
         while count < queue.count, count == 0 || events + queue[count].events <= maximumEventsPerTransaction {
@@ -88,25 +127,22 @@ actor GroupCommitWriter {
     /// One transaction for all the batches. When it fails for a reason of one batch's own (not a
     /// full disk, a lock or the like, which would fail any batch), each batch is retried in a
     /// transaction of its own so one bad batch cannot fail its neighbours.
-    private func commit(_ batches: [PendingBatch]) async -> [Result<any Sendable, StoreError>] {
-        let writes = batches.map(\.apply)
+    private func commit(_ batches: [PendingBatch]) -> [Result<any Sendable, StoreError>] {
         do {
-            let results = try await pool.write { db in
-                try writes.map { try $0(db) }
+            let results = try pool.write { db in
+                try batches.map { try $0.apply(db) }
             }
-            statistics.recordCommit(batches: batches.filter(\.isAccept).count, events: batches.reduce(0) { $0 + $1.events })
+            let accepts = batches.reduce(0) { $0 + ($1.isAccept ? 1 : 0) }
+            let events = batches.reduce(0) { $0 + $1.events }
+            state.withLock { $0.statistics.recordCommit(batches: accepts, events: events) }
             return results.map { .success($0) }
         } catch {
-            statistics.failedTransactions += 1
+            state.withLock { $0.statistics.failedTransactions += 1 }
             let failure = StoreError(sqlite: error)
             guard batches.count > 1, !failure.isEnvironmental else {
                 return Array(repeating: .failure(failure), count: batches.count)
             }
-            var outcomes: [Result<any Sendable, StoreError>] = []
-            for batch in batches {
-                outcomes += await commit([batch])
-            }
-            return outcomes
+            return batches.flatMap { commit([$0]) }
         }
     }
 }

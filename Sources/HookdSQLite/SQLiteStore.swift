@@ -36,6 +36,12 @@ public final class SQLiteStore: Store {
         return try await writer.accept(EventInsertion.Rows(events)).get()
     }
 
+    public func accept(_ events: [IncomingEvent], completion: @escaping @Sendable (Result<AcceptResult, StoreError>) -> Void) {
+        if isClosed.load(ordering: .acquiring) { return completion(.failure(.unavailable(.storeIsClosed, detail: path))) }
+        guard !events.isEmpty else { return completion(.success(AcceptResult())) }
+        writer.accept(EventInsertion.Rows(events), answer: completion)
+    }
+
     public func event(id: String, source: String?) async throws(StoreError) -> EventLookup {
         try await read { db in try EventReading.lookup(id: id, source: source, in: db) }
     }
@@ -113,9 +119,7 @@ public final class SQLiteStore: Store {
     }
 
     /// How the group-commit writer has batched so far.
-    public var commitStatistics: CommitStatistics {
-        get async { await writer.statistics }
-    }
+    public var commitStatistics: CommitStatistics { writer.statistics }
 
     /// What the writer connection runs with (read from the connection itself, not from the options).
     public func durability() async throws(StoreError) -> SQLiteDurability {

@@ -63,7 +63,7 @@ struct ServeCommand: AsyncParsableCommand {
             Self.fail(error.problems)
         }
         if let sqlite = daemon.store as? SQLiteStore {
-            let stats = await sqlite.commitStatistics
+            let stats = sqlite.commitStatistics
             logger.info("group commit: \(stats.transactions) transactions for \(stats.batches) requests (\(stats.events) events), \(String(format: "%.1f", stats.eventsPerTransaction)) events per transaction")
             try? await sqlite.close()
         }

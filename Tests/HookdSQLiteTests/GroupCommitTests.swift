@@ -53,7 +53,7 @@ extension SQLiteStoreTests {
             #expect(Set(results.flatMap(\.accepted)) == Set((0..<200).map { "evt_\($0)" }))
             #expect(results.allSatisfy { $0.accepted.count == 1 && $0.duplicates.isEmpty })
             #expect(try count("events", in: scratch.databasePath) == 200)
-            let statistics = await store.commitStatistics
+            let statistics = store.commitStatistics
             #expect(statistics.batches == 200)
             #expect(statistics.events == 200)
             #expect(statistics.transactions < 100, "\(statistics)")
@@ -71,7 +71,7 @@ extension SQLiteStoreTests {
                 }
                 try await group.waitForAll()
             }
-            let statistics = await store.commitStatistics
+            let statistics = store.commitStatistics
             #expect(statistics.events == 200)
             #expect(statistics.largestTransaction <= 10, "\(statistics)")
             #expect(statistics.transactions >= 20, "\(statistics)")

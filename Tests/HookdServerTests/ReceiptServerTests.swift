@@ -252,6 +252,21 @@ struct ReceiptLimitTests {
         #expect(try await daemon.sendSigned("passport", body: try TestDaemon.example("passport/user_delete.json")).status == 200)
     }
 
+    @Test("HTTP details: Expect: 100-continue gets 100 Continue, a query string is not part of the path, Connection: close is honoured")
+    func httpDetails() async throws {
+        let daemon = try await TestDaemon()
+        defer { Task { await daemon.stop() } }
+        let body = String(decoding: try TestDaemon.example("passport/user_delete.json"), as: UTF8.self)
+        let head = "Host: x\r\nAuthorization: dev-passport-key\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n"
+        let expecting = try daemon.raw("POST /webhooks/passport?attempt=1 HTTP/1.1\r\n\(head)Expect: 100-continue\r\n\r\n\(body)")
+        #expect(expecting.answer.hasPrefix("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200"), "\(expecting.answer)")
+        #expect(expecting.answer.contains(#""accepted": ["#), "\(expecting.answer)")
+        let closing = try daemon.raw("POST /webhooks/passport HTTP/1.1\r\n\(head)Connection: close\r\n\r\n\(body)")
+        #expect(closing.answer.hasPrefix("HTTP/1.1 200"), "\(closing.answer)")
+        #expect(closing.answer.lowercased().contains("connection: close"), "\(closing.answer)")
+        #expect(closing.answer.contains(#""duplicates": ["#), "\(closing.answer)")
+    }
+
     @Test("misconfigured auth stops start-up, naming the source and the key")
     func misconfiguredAuth() async throws {
         var environment = TestDaemon.environment

@@ -11,6 +11,11 @@ public protocol Store: Sendable {
     /// batch is accepted once and then listed as a duplicate.
     func accept(_ events: [IncomingEvent]) async throws(StoreError) -> AcceptResult
 
+    /// `accept` for a caller that is not async (the NIO listener): `completion` is called, on a
+    /// thread of the store's choosing, once the events are durable or the accept failed. A store
+    /// with a writer of its own implements it without a task; the default runs `accept` in one.
+    func accept(_ events: [IncomingEvent], completion: @escaping @Sendable (Result<AcceptResult, StoreError>) -> Void)
+
     /// The event with this id; with `source` nil, an id known in several sources is ambiguous.
     /// Pruned events (tombstones) are not found.
     func event(id: String, source: String?) async throws(StoreError) -> EventLookup
@@ -71,6 +76,16 @@ public protocol Store: Sendable {
 }
 
 extension Store {
+    public func accept(_ events: [IncomingEvent], completion: @escaping @Sendable (Result<AcceptResult, StoreError>) -> Void) {
+        Task {
+            do throws(StoreError) {
+                completion(.success(try await accept(events)))
+            } catch {
+                completion(.failure(error))
+            }
+        }
+    }
+
     /// Pending jobs, for the dispatcher loop.
     public func dispatch(source: String, eventID: String, rules: [String]) async throws(StoreError) -> [String: Int64]? {
         try await dispatch(source: source, eventID: eventID, rules: rules, claimed: false)

@@ -120,12 +120,10 @@ public struct Daemon: Sendable {
     }
 
     private func webhookApplication(bound: BindTracker, onListening: @escaping @Sendable (Int) async -> Void) -> some Service {
-        Application(
-            responder: WebhookResponder(receipt: receipt, readDeadline: readDeadline, logger: logger),
-            server: .http1(configuration: .init(idleTimeout: Self.idleTimeout)),
-            configuration: .init(address: .hostname(config.server.listen.host, port: config.server.listen.port), serverName: "hookd"),
-            onServerRunning: announce("listening on", config.server.listen, bound: bound, then: onListening),
-            logger: logger)
+        let announce = announce("listening on", config.server.listen, bound: bound, then: onListening)
+        return WebhookListener(receipt: receipt, host: config.server.listen.host, port: config.server.listen.port,
+                               readDeadline: readDeadline, idleTimeout: Self.idleTimeout, logger: logger,
+                               onBound: { port in await announce(port) })
     }
 
     private func adminApplication(bound: BindTracker, onListening: @escaping @Sendable (Int) async -> Void) -> some Service {
@@ -137,15 +135,16 @@ public struct Daemon: Sendable {
             router: routes.router(),
             server: .http1(configuration: .init(idleTimeout: Self.idleTimeout)),
             configuration: .init(address: .hostname(config.admin.listen.host, port: config.admin.listen.port), serverName: "hookd-admin"),
-            onServerRunning: announce("admin listener on", config.admin.listen, bound: bound, then: onListening),
+            onServerRunning: { [announce = announce("admin listener on", config.admin.listen, bound: bound, then: onListening), port = config.admin.listen.port] channel in
+                await announce(channel.localAddress?.port ?? port)
+            },
             logger: logger)
     }
 
     /// Logs `what` with the bound address, tells `then` the port, and counts the listener as bound.
     private func announce(_ what: String, _ listen: ListenAddress, bound: BindTracker,
-                          then onListening: @escaping @Sendable (Int) async -> Void) -> @Sendable (any Channel) async -> Void {
-        { [logger] channel in
-            let port = channel.localAddress?.port ?? listen.port
+                          then onListening: @escaping @Sendable (Int) async -> Void) -> @Sendable (Int) async -> Void {
+        { [logger] port in
             logger.info("\(what) http://\(Self.hostText(listen.host)):\(port)")
             await onListening(port)
             await bound.bound()

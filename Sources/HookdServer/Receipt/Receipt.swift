@@ -87,18 +87,70 @@ public final class Receipt: Sendable {
         // `mode: sync` answers 200 only once every rule succeeded: without a runner it fails closed.
         let runner = source.config.mode == .sync ? synchronousRunner : nil
         guard source.config.mode == .async || runner != nil else { return .unavailable }
+        let incoming: [IncomingEvent]
+        switch prepare(request, body: body, source: source, client: client) {
+        case .answer(let answer): return answer
+        case .store(let events): incoming = events
+        }
+        let result: AcceptResult
+        do {
+            result = try await store.accept(incoming)
+        } catch {
+            return stored(.failure(error), count: incoming.count, source: source)
+        }
+        guard let runner else { return stored(.success(result), count: incoming.count, source: source) }
+        metrics.received(source: source.config.name, result: .accepted, count: result.accepted.count)
+        metrics.received(source: source.config.name, result: .duplicate, count: result.duplicates.count)
+        // Stored first, so a crash mid-run loses nothing; then the rules, within sync_timeout.
+        let outcome = await runner.runSynchronously(source: source.config.name, eventIDs: incoming.map(\.id),
+                                                    timeout: source.config.syncTimeout)
+        if outcome.succeeded { return .accepted(result.accepted, duplicates: result.duplicates) }
+        if outcome.timedOut {
+            logger.warning("mode: sync source \(source.config.name): rules not finished within sync_timeout; answered 500")
+        }
+        return .ruleFailed(outcome.rules)
+    }
+
+    /// `receive` for a caller that is not async (the NIO listener): `answer` is called once, on a
+    /// thread of the store's choosing. An async source's request needs no task: the store's writer
+    /// calls back once the events are durable. A `mode: sync` source's runs go through `receive`.
+    public func receive(_ request: IncomingRequest, body: [UInt8], source: ServedSource, client: String,
+                        answer: @escaping @Sendable (ReceiptAnswer) -> Void) {
+        guard source.config.mode == .async else {
+            Task { answer(await receive(request, body: body, source: source, client: client)) }
+            return
+        }
+        switch prepare(request, body: body, source: source, client: client) {
+        case .answer(let refusal):
+            answer(refusal)
+        case .store(let incoming):
+            store.accept(incoming) { [self] result in
+                answer(stored(result, count: incoming.count, source: source))
+            }
+        }
+    }
+
+    /// What a body comes to before the store: a refusal, or the events to store.
+    private enum Preparation {
+        case answer(ReceiptAnswer)
+        case store([IncomingEvent])
+    }
+
+    /// Authenticates the raw bytes and parses them into the events to store (a `body_field`
+    /// secret taken out of what is kept).
+    private func prepare(_ request: IncomingRequest, body: [UInt8], source: ServedSource, client: String) -> Preparation {
         do {
             try source.verifier.verify(AuthRequest(body: body, headers: request.headerFields, clock: clock))
         } catch {
             record(.unauthorized, source: source, client: client, reason: error.reason)
-            return .unauthorized
+            return .answer(.unauthorized)
         }
         var events: [ParsedEvent]
         do {
             events = try source.parser.parse(body: body, headers: request.headerFields)
         } catch {
             record(.invalid(error), source: source, client: client, reason: error.message)
-            return .invalid(error)
+            return .answer(.invalid(error))
         }
         var rawBody = body
         if case .bearer(_, let field?) = source.config.auth {
@@ -107,29 +159,24 @@ public final class Receipt: Sendable {
         }
         let raw = RawRequest(body: rawBody, headers: Self.masked(request.headers, hiding: source.credentialHeaders))
         let now = Date()
-        let incoming = events.map { event in
+        return .store(events.map { event in
             IncomingEvent(event, source: source.config.name,
                           orderKey: source.config.orderBy.flatMap { event.value(atPath: $0.description) },
                           receivedAt: now, request: raw)
-        }
-        do {
-            let result = try await store.accept(incoming)
+        })
+    }
+
+    /// The answer of an async source once the store has answered: 200 when the events are durable
+    /// (the dispatcher is told), 503 when the store refused them (nothing was acknowledged).
+    private func stored(_ result: Result<AcceptResult, StoreError>, count: Int, source: ServedSource) -> ReceiptAnswer {
+        switch result {
+        case .success(let result):
             metrics.received(source: source.config.name, result: .accepted, count: result.accepted.count)
             metrics.received(source: source.config.name, result: .duplicate, count: result.duplicates.count)
-            guard let runner else {
-                if !result.accepted.isEmpty { onAccepted?() }
-                return .accepted(result.accepted, duplicates: result.duplicates)
-            }
-            // Stored first, so a crash mid-run loses nothing; then the rules, within sync_timeout.
-            let outcome = await runner.runSynchronously(source: source.config.name, eventIDs: incoming.map(\.id),
-                                                        timeout: source.config.syncTimeout)
-            if outcome.succeeded { return .accepted(result.accepted, duplicates: result.duplicates) }
-            if outcome.timedOut {
-                logger.warning("mode: sync source \(source.config.name): rules not finished within sync_timeout; answered 500")
-            }
-            return .ruleFailed(outcome.rules)
-        } catch {
-            logger.error("store refused \(incoming.count) event(s) of source \(source.config.name): \(error); answered 503")
+            if !result.accepted.isEmpty { onAccepted?() }
+            return .accepted(result.accepted, duplicates: result.duplicates)
+        case .failure(let error):
+            logger.error("store refused \(count) event(s) of source \(source.config.name): \(error); answered 503")
             return .unavailable
         }
     }

@@ -1,0 +1,248 @@
+import HookdCore
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// One webhook connection's requests, on its event loop: every path and method goes to `Receipt`,
+/// which reads the sources in force, so a reload changes what is served without new routes.
+///
+/// The head is admitted (source, method, `allow_ips`, `Content-Length`) before any body byte is
+/// kept; the body is kept up to `max_body`; the request's read deadline runs from its head. An
+/// unwanted body is answered at once and then read and dropped (up to `drainLimit`), so the client
+/// reads its answer rather than a reset, and the connection closes. The work of a request that is
+/// read whole (auth, parsing, the store's group commit) answers through a callback that comes back
+/// to the event loop: no task per request.
+final class WebhookChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    /// A refused body is drained up to this many bytes so that the client reads its 413 instead of a
+    /// reset; past it the connection is closed.
+    static let drainLimit = 16 << 20
+
+    private enum State {
+        /// Between requests.
+        case idle
+        /// Keeping the body of an admitted request.
+        case reading(source: ServedSource, client: String, maxBody: Int)
+        /// Answered already: what the client still sends of this request is read and dropped.
+        case discarding(closeAtEnd: Bool)
+        /// The body is complete; the receipt's answer is awaited.
+        case answering
+        case closed
+    }
+
+    private let receipt: Receipt
+    private let readDeadline: TimeAmount
+    private let logger: Logger
+    private var state = State.idle
+    private var peer: IPAddress?
+    // The request being served.
+    private var request: IncomingRequest?
+    private var version = HTTPVersion.http1_1
+    private var keepAlive = true
+    private var started = ContinuousClock.now
+    private var body = ByteBuffer()
+    private var seen = 0
+    private var deadline: Scheduled<Void>?
+    /// The last answer's write, so a close waits for it.
+    private var lastWrite: EventLoopFuture<Void>?
+
+    init(receipt: Receipt, readDeadline: Duration, logger: Logger) {
+        self.receipt = receipt
+        self.readDeadline = .nanoseconds(Int64(readDeadline.components.seconds) * 1_000_000_000
+            + readDeadline.components.attoseconds / 1_000_000_000)
+        self.logger = logger
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        peer = context.channel.remoteAddress?.ipAddress.flatMap(IPAddress.init)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        state = .closed
+        deadline?.cancel()
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head): received(head, context: context)
+        case .body(let chunk): received(chunk, context: context)
+        case .end: receivedEnd(context: context)
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read, case .idle = state {
+            // An idle keep-alive connection (or one that never sent a request) is closed.
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A connection reset or the like: nothing to answer; a malformed request was answered 400
+        // by the protocol error handler before this one.
+        context.close(promise: nil)
+    }
+
+    private func received(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        started = .now
+        version = head.version
+        keepAlive = head.isKeepAlive
+        body.clear()
+        seen = 0
+        let incoming = IncomingRequest(method: head.method.rawValue, path: Self.path(of: head.uri),
+                                       headers: head.headers.map { (name: $0.name, value: $0.value) }, peer: peer)
+        request = incoming
+        let loopBound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+        deadline = context.eventLoop.scheduleTask(in: readDeadline) { loopBound.value.handler.deadlinePassed(context: loopBound.value.context) }
+        switch receipt.admit(incoming) {
+        case .refuse(let answer):
+            // A body that is not wanted is not processed: the answer goes out at once, then what the
+            // client is still sending is drained, then the connection closes.
+            let hasBody = incoming.contentLength.map { $0 > 0 } ?? head.headers.contains(name: "transfer-encoding")
+            log(incoming, source: receipt.sources.byPath[incoming.path]?.config.name, client: nil, answer: answer)
+            state = .discarding(closeAtEnd: hasBody || !keepAlive)
+            respond(answer, closing: false, context: context)
+        case .read(let source, let client, let maxBody):
+            state = .reading(source: source, client: client, maxBody: maxBody)
+            if head.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
+            }
+        }
+    }
+
+    private func received(_ chunk: ByteBuffer, context: ChannelHandlerContext) {
+        seen += chunk.readableBytes
+        switch state {
+        case .reading(let source, let client, let maxBody):
+            if seen > maxBody {
+                let answer = receipt.bodyTooLarge(source, client: client, maxBody: maxBody)
+                if let request { log(request, source: source.config.name, client: client, answer: answer) }
+                state = .discarding(closeAtEnd: true)
+                body.clear()
+                respond(answer, closing: false, context: context)
+            } else if body.readableBytes == 0 {
+                body = chunk
+            } else {
+                var chunk = chunk
+                body.writeBuffer(&chunk)
+            }
+        case .discarding:
+            if seen > Self.drainLimit { closeAfterAnswer(context: context) }
+        case .idle, .answering, .closed:
+            break
+        }
+    }
+
+    private func receivedEnd(context: ChannelHandlerContext) {
+        deadline?.cancel()
+        deadline = nil
+        switch state {
+        case .reading(let source, let client, _):
+            guard let request else { return }
+            state = .answering
+            let bytes = Array(body.readableBytesView)
+            body.clear()
+            let loopBound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+            let eventLoop = context.eventLoop
+            receipt.receive(request, body: bytes, source: source, client: client) { answer in
+                eventLoop.execute {
+                    let (handler, context) = loopBound.value
+                    handler.answered(answer, request: request, source: source.config.name, client: client, context: context)
+                }
+            }
+        case .discarding(let closeAtEnd):
+            if closeAtEnd { closeAfterAnswer(context: context) } else { state = .idle }
+        case .idle, .answering, .closed:
+            break
+        }
+    }
+
+    private func answered(_ answer: ReceiptAnswer, request: IncomingRequest, source: String, client: String, context: ChannelHandlerContext) {
+        guard case .answering = state else { return }
+        log(request, source: source, client: client, answer: answer)
+        state = .idle
+        respond(answer, closing: !keepAlive, context: context)
+    }
+
+    /// The read deadline of a request passed: 408 when its body was still coming; otherwise (the
+    /// answer is out and the client is still sending what is drained) the connection closes.
+    private func deadlinePassed(context: ChannelHandlerContext) {
+        deadline = nil
+        switch state {
+        case .reading(let source, _, _):
+            let answer = ReceiptAnswer(status: 408, body: #"{"error": "request_timeout"}"#)
+            if let request { log(request, source: source.config.name, client: nil, answer: answer) }
+            state = .discarding(closeAtEnd: true)
+            respond(answer, closing: true, context: context)
+        case .discarding:
+            closeAfterAnswer(context: context)
+        case .idle, .answering, .closed:
+            break
+        }
+    }
+
+    private func closeAfterAnswer(context: ChannelHandlerContext) {
+        state = .closed
+        if let lastWrite {
+            let channel = context.channel
+            lastWrite.whenComplete { _ in channel.close(promise: nil) }
+        } else {
+            context.close(promise: nil)
+        }
+    }
+
+    /// Writes the answer as JSON; with `closing`, the connection closes once it is written.
+    private func respond(_ answer: ReceiptAnswer, closing: Bool, context: ChannelHandlerContext) {
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(3)
+        headers.add(name: "content-type", value: "application/json")
+        headers.add(name: "content-length", value: String(answer.body.utf8.count))
+        if closing || closesAtEnd {
+            headers.add(name: "connection", value: "close")
+        } else if version == .http1_0 {
+            headers.add(name: "connection", value: "keep-alive")
+        }
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: .init(statusCode: answer.status), headers: headers))),
+                      promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: answer.body)))), promise: nil)
+        let write = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        lastWrite = write
+        if closing {
+            state = .closed
+            let channel = context.channel
+            write.whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+
+    /// Whether the connection closes once the request being drained has been read.
+    private var closesAtEnd: Bool {
+        if case .discarding(let closeAtEnd) = state { return closeAtEnd }
+        return false
+    }
+
+    /// The request's one log line (SPEC §7): no header or body content, so no secret.
+    private func log(_ request: IncomingRequest, source: String?, client: String?, answer: ReceiptAnswer) {
+        guard logger.logLevel <= .info else { return }
+        var metadata: Logger.Metadata = [
+            "status": "\(answer.status)",
+            "client": "\(client ?? request.peer?.description ?? "unknown")",
+            "duration_ms": "\((ContinuousClock.now - started).milliseconds)",
+        ]
+        if let source { metadata["source"] = "\(source)" } else { metadata["path"] = "\(request.path)" }
+        if !answer.events.isEmpty { metadata["event"] = "\(answer.events.joined(separator: ","))" }
+        if let code = answer.errorCode { metadata["error"] = "\(code)" }
+        logger.info("request", metadata: metadata)
+    }
+
+    /// The path of a request target: without its query string or fragment.
+    static func path(of uri: String) -> String {
+        guard let end = uri.utf8.firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) else { return uri }
+        return String(uri[..<end])
+    }
+}
