@@ -16,6 +16,9 @@ enum EventInsertion {
             var values: StatementArguments
             /// Index into `requests` of the raw request the event came with.
             var request: Int
+            /// The rules decided at receipt: the event is stored dispatched, with their jobs.
+            var rules: [String]?
+            var orderKey: String?
         }
 
         var events: [Event] = []
@@ -32,7 +35,8 @@ enum EventInsertion {
                 events.append(Event(source: event.source, id: event.id, values: [
                     event.source, event.id, event.type, event.status, event.timestamp, Data(event.payload),
                     ColumnCoding.json(event.dataPath), event.orderKey, ColumnCoding.milliseconds(event.receivedAt),
-                ], request: requests.count - 1))
+                    event.rules == nil ? 0 : 1,
+                ], request: requests.count - 1, rules: event.rules, orderKey: event.orderKey))
             }
         }
     }
@@ -55,6 +59,10 @@ enum EventInsertion {
             }
             if try insertEvent(event.values, requestID: requestID, in: db) {
                 result.accepted.append(event.id)
+                if let rules = event.rules {
+                    result.dispatchedOnReceipt += 1
+                    result.jobsCreated += try insertJobs(rules, eventSeq: db.lastInsertedRowID, of: event, in: db)
+                }
             } else {
                 result.duplicates.append(event.id)
             }
@@ -78,11 +86,27 @@ enum EventInsertion {
     private static func insertEvent(_ values: StatementArguments, requestID: Int64, in db: Database) throws -> Bool {
         let statement = try db.cachedStatement(sql: """
             INSERT INTO events (source, id, type, status, timestamp, payload, data_path, order_key,
-                                received_at, request_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                received_at, dispatched, request_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (source, id) DO NOTHING
             """)
         try statement.execute(arguments: values + [requestID])
         return db.changesCount == 1
+    }
+
+    /// One pending job per rule of an event dispatched at receipt (as `JobWriting.dispatch` makes
+    /// them for the loop); how many were made.
+    private static func insertJobs(_ rules: [String], eventSeq: Int64, of event: Rows.Event, in db: Database) throws -> Int {
+        guard !rules.isEmpty else { return 0 }
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO jobs (event_seq, rule, source, order_key) VALUES (?, ?, ?, ?)
+            ON CONFLICT (event_seq, rule) DO NOTHING
+            """)
+        var made = 0
+        for rule in rules {
+            try insert.execute(arguments: [eventSeq, rule, event.source, event.orderKey])
+            made += db.changesCount
+        }
+        return made
     }
 }

@@ -87,6 +87,32 @@ extension SQLiteStoreTests {
             #expect(stored.state == .done)
         }
 
+        @Test("an event whose rules were decided at receipt is stored dispatched with its pending jobs, in the accept's transaction")
+        func dispatchedOnReceipt() async throws {
+            var decided = incoming("evt_1")
+            decided.rules = ["a", "b"]
+            var none = incoming("evt_2")
+            none.rules = []
+            let result = try await store.accept([decided, none, incoming("evt_3")])
+            #expect(result.accepted == ["evt_1", "evt_2", "evt_3"])
+            #expect(result.dispatchedOnReceipt == 2)
+            #expect(result.jobsCreated == 2)
+            #expect(result.leftToDispatch)
+            // Only the event without decided rules is left to the loop.
+            #expect(try await store.undispatchedEvents(limit: 10).map(\.id) == ["evt_3"])
+            let stored = try await event("evt_1")
+            #expect(stored.dispatched)
+            #expect(stored.jobs.map(\.rule) == ["a", "b"])
+            #expect(stored.jobs.map(\.state) == [.pending, .pending])
+            #expect(try await event("evt_2").state == .done)
+            #expect(try await store.claimDueJobs(now: Date(), limit: 10).map(\.rule) == ["a", "b"])
+            // A redelivery is a duplicate and makes no job.
+            let again = try await store.accept([decided])
+            #expect(again.duplicates == ["evt_1"])
+            #expect(again.jobsCreated == 0 && again.dispatchedOnReceipt == 0 && !again.leftToDispatch)
+            #expect(try count("jobs", in: scratch.databasePath) == 2)
+        }
+
         @Test("claim marks due jobs running, oldest first, and never returns one twice")
         func claim() async throws {
             _ = try await store.accept([incoming("evt_1"), incoming("evt_2")])

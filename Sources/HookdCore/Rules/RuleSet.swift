@@ -73,6 +73,14 @@ public struct RuleSet: Sendable {
         return Set(candidates).sorted().map { rules[$0] }.filter { $0.matches(source: source, type: type, status: status) }
     }
 
+    /// The names of the rules an event of `source` matches, when no Lua has to run to know it (no
+    /// candidate rule has `when`); nil otherwise. The receipt stores such events dispatched.
+    public func matchDecidedAtReceipt(source: String, type: String, status: String?) -> [String]? {
+        let rules = match(source: source, type: type, status: status)
+        guard !rules.contains(where: \.hasWhen) else { return nil }
+        return rules.map(\.name)
+    }
+
     public func rule(named name: String) -> Rule? { rules.first { $0.name == name } }
 
     private static func describe(chunk: LuaProgram.Chunk, index: Int, worker: LuaWorker,

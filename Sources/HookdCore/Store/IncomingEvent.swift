@@ -19,10 +19,15 @@ public struct IncomingEvent: Sendable, Hashable {
     public var receivedAt: Date
     /// Events of one batch carry the same request; a store keeps one copy of it.
     public var request: RawRequest
+    /// The rules the event's match comes to, when the receipt could decide it without running Lua
+    /// (`RuleSet.matchDecidedAtReceipt`): the store then inserts the event already dispatched, with a
+    /// pending job per rule, in the accept's own transaction. nil leaves the event to the
+    /// dispatcher's loop (`Store.undispatchedEvents`).
+    public var rules: [String]?
 
     public init(source: String, id: String, type: String, status: String? = nil,
                 timestamp: String? = nil, payload: [UInt8], dataPath: [String],
-                orderKey: String? = nil, receivedAt: Date, request: RawRequest) {
+                orderKey: String? = nil, receivedAt: Date, request: RawRequest, rules: [String]? = nil) {
         self.source = source
         self.id = id
         self.type = type
@@ -33,13 +38,14 @@ public struct IncomingEvent: Sendable, Hashable {
         self.orderKey = orderKey
         self.receivedAt = receivedAt
         self.request = request
+        self.rules = rules
     }
 
     /// The event of a parsed body element, received now or at `receivedAt`.
     public init(_ parsed: ParsedEvent, source: String, orderKey: String? = nil,
-                receivedAt: Date = Date(), request: RawRequest) {
+                receivedAt: Date = Date(), request: RawRequest, rules: [String]? = nil) {
         self.init(source: source, id: parsed.id, type: parsed.type, status: parsed.status,
                   timestamp: parsed.timestamp, payload: parsed.payload, dataPath: parsed.dataPath,
-                  orderKey: orderKey, receivedAt: receivedAt, request: request)
+                  orderKey: orderKey, receivedAt: receivedAt, request: request, rules: rules)
     }
 }

@@ -64,7 +64,10 @@ public struct Daemon: Sendable {
                                     synchronousSources: { live.generation.synchronousSources }, metrics: metrics,
                                     logger: logger)
         let receipt = Receipt(sources: first.sources, store: store, logger: logger, synchronousRunner: dispatcher,
-                              metrics: metrics, onAccepted: { dispatcher.notify() })
+                              metrics: metrics, onAccepted: { result in
+                                  if result.leftToDispatch { dispatcher.notify() }
+                                  if result.jobsCreated > 0 { dispatcher.notifyJobsChanged() }
+                              })
         let reloader = Reloader(live: live, configPath: configPath, builder: builder, metrics: metrics, logger: logger,
                                 onSwap: { receipt.sources = $0.sources })
         return Daemon(config: config, store: store, receipt: receipt, dispatcher: dispatcher, live: live, reloader: reloader,

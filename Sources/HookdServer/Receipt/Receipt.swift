@@ -22,14 +22,14 @@ public final class Receipt: Sendable {
     public let rejections: RejectionLog
     private let clock: AuthClock
     private let logger: Logger
-    /// Called after a commit that stored at least one new event (the dispatcher's `notify`).
-    private let onAccepted: (@Sendable () -> Void)?
+    /// Called after a commit that stored at least one new event (to wake the dispatcher).
+    private let onAccepted: (@Sendable (AcceptResult) -> Void)?
     /// Runs the rules of `mode: sync` sources before the answer; without it such sources answer 503.
     private let synchronousRunner: (any SynchronousRunner)?
 
     public init(sources: ServedSources, store: any Store, rejections: RejectionLog = RejectionLog(), clock: AuthClock = .system,
                 logger: Logger = Logger(label: "hookd.receipt"), synchronousRunner: (any SynchronousRunner)? = nil,
-                metrics: HookdMetrics = .discarding, onAccepted: (@Sendable () -> Void)? = nil) {
+                metrics: HookdMetrics = .discarding, onAccepted: (@Sendable (AcceptResult) -> Void)? = nil) {
         current = Mutex(sources)
         self.metrics = metrics
         self.store = store
@@ -159,10 +159,11 @@ public final class Receipt: Sendable {
         }
         let raw = RawRequest(body: rawBody, headers: Self.masked(request.headers, hiding: source.credentialHeaders))
         let now = Date()
+        let sources = self.sources
         return .store(events.map { event in
             IncomingEvent(event, source: source.config.name,
                           orderKey: source.config.orderBy.flatMap { event.value(atPath: $0.description) },
-                          receivedAt: now, request: raw)
+                          receivedAt: now, request: raw, rules: sources.rulesAtReceipt(for: event, of: source.config))
         })
     }
 
@@ -173,7 +174,7 @@ public final class Receipt: Sendable {
         case .success(let result):
             metrics.received(source: source.config.name, result: .accepted, count: result.accepted.count)
             metrics.received(source: source.config.name, result: .duplicate, count: result.duplicates.count)
-            if !result.accepted.isEmpty { onAccepted?() }
+            if !result.accepted.isEmpty { onAccepted?(result) }
             return .accepted(result.accepted, duplicates: result.duplicates)
         case .failure(let error):
             logger.error("store refused \(count) event(s) of source \(source.config.name): \(error); answered 503")

@@ -25,10 +25,24 @@ public struct ServedSource: Sendable {
 public struct ServedSources: Sendable {
     public let byPath: [String: ServedSource]
     public let maxBody: Int
+    /// The rule set of the same generation (swapped with the sources): an event whose match it
+    /// decides without Lua is stored already dispatched, with its jobs (`IncomingEvent.rules`).
+    /// Without it every event is left to the dispatcher's loop.
+    public var ruleSet: RuleSet?
 
-    public init(sources: [ServedSource], maxBody: Int) {
+    public init(sources: [ServedSource], maxBody: Int, ruleSet: RuleSet? = nil) {
         byPath = Dictionary(sources.map { ($0.config.path, $0) }, uniquingKeysWith: { first, _ in first })
         self.maxBody = maxBody
+        self.ruleSet = ruleSet
+    }
+
+    /// The rules an event of `source` is dispatched to at receipt, or nil to leave it to the
+    /// dispatcher's loop: a `mode: sync` source's runs are the receipt's own, an `order_by` source's
+    /// jobs must be made in receipt order by one writer of them (the loop), and a rule with `when`
+    /// needs Lua to decide.
+    func rulesAtReceipt(for event: ParsedEvent, of source: SourceConfig) -> [String]? {
+        guard let ruleSet, source.mode == .async, source.orderBy == nil else { return nil }
+        return ruleSet.matchDecidedAtReceipt(source: source.name, type: event.type, status: event.status)
     }
 
     /// Builds every source of `config`; throws the first misconfiguration, naming the source and key.

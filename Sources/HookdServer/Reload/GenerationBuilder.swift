@@ -23,7 +23,7 @@ public struct GenerationBuilder: Sendable {
         let secrets = SecretResolver(environment: environment).resolve(config, for: .serving)
         for warning in secrets.warnings { logger.warning("\(warning.description)") }
         guard secrets.errors.isEmpty else { throw DaemonError(secrets.errors.map(\.description)) }
-        let sources = try await ServedSources.build(config, secrets: secrets)
+        var sources = try await ServedSources.build(config, secrets: secrets)
         for source in config.sources where source.auth.scheme == .unauthenticated {
             logger.warning("source \(source.name) accepts unauthenticated requests (auth: { scheme: none, insecure: true })")
         }
@@ -42,6 +42,7 @@ public struct GenerationBuilder: Sendable {
             ?? OutboundClient(policy: config.outbound)
         let mask = SecretMask(secrets: secrets.ruleSecrets.values.compactMap { $0 } + secrets.sourceSecrets.values.flatMap { $0 })
         let rules = RuleGeneration(ruleSet: ruleSet, pool: pool, limits: config.limits, retry: config.retry, host: outbound, mask: mask)
+        sources.ruleSet = ruleSet
         return Generation(number: number, config: config, sources: sources, rules: rules, outbound: outbound)
     }
 

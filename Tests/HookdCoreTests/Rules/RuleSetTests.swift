@@ -85,6 +85,18 @@ struct RuleSetTests {
         #expect(no.value == "false")
     }
 
+    @Test("the match is decided at receipt only when no matching rule has when")
+    func decidedAtReceipt() throws {
+        let set = try loadRules([
+            "plain.lua": #"return { on = { source = "stripe", type = "invoice.*" }, handle = function() end }"#,
+            "also.lua": #"return { on = { source = "stripe" }, handle = function() end }"#,
+            "guarded.lua": #"return { on = { source = "stripe", type = "charge.*" }, when = function(e) return true end, handle = function() end }"#,
+        ])
+        #expect(set.matchDecidedAtReceipt(source: "stripe", type: "invoice.paid", status: nil)?.sorted() == ["also", "plain"])
+        #expect(set.matchDecidedAtReceipt(source: "github", type: "push", status: nil) == [])
+        #expect(set.matchDecidedAtReceipt(source: "stripe", type: "charge.failed", status: nil) == nil)
+    }
+
     @Test("require loads a lib module")
     func requireLib() throws {
         let set = try loadRules(["uses.lua": "local h = require('helper')\nreturn { on = {}, handle = function(e) log.info(tostring(h.twice(21))) end }",

@@ -1,0 +1,46 @@
+import Foundation
+import HookdCore
+@testable import HookdServer
+import HookdSQLite
+import Testing
+
+/// Events whose match needs no Lua are stored already dispatched, with their jobs; the others are
+/// left to the dispatcher's loop.
+@Suite("Dispatch at receipt", .serialized)
+struct DispatchAtReceiptTests {
+    @Test("a when-less match of an async source is decided at receipt; order_by, when and sync sources are left to the loop")
+    func decidedAtReceipt() async throws {
+        let rules = FileManager.default.temporaryDirectory.appendingPathComponent("hookd-rules-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: rules, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: rules) }
+        try #"return { on = { source = "passport" }, handle = function(e) end }"#.write(to: rules.appendingPathComponent("plain.lua"), atomically: true, encoding: .utf8)
+        try #"return { on = { source = "passfort" }, handle = function(e) end }"#.write(to: rules.appendingPathComponent("lane.lua"), atomically: true, encoding: .utf8)
+        try #"return { on = { source = "ethpass" }, when = function(e) return true end, handle = function(e) end }"#.write(to: rules.appendingPathComponent("guarded.lua"), atomically: true, encoding: .utf8)
+        let daemon = try await TestDaemon(yaml: TestDaemon.yaml(rules: rules.path))
+        defer { Task { await daemon.stop() } }
+        let sources = daemon.daemon.live.generation.sources
+        func decided(_ path: String, _ example: String) throws -> [String]? {
+            let source = try #require(sources.byPath[path])
+            let events = try source.parser.parse(body: try TestDaemon.example(example), headers: HeaderFields([]))
+            return sources.rulesAtReceipt(for: try #require(events.first), of: source.config)
+        }
+        #expect(try decided("/webhooks/passport", "passport/user_delete.json") == ["plain"])
+        #expect(try decided("/webhooks/passage", "passage/data_available.json") == [])
+        #expect(try decided("/webhooks/passfort", "passfort/batch_of_3.json") == nil)
+        #expect(try decided("/webhooks/ethpass", "ethpass/pass_expire.json") == nil)
+
+        // Over HTTP: the event is stored with its job, which the dispatcher (woken for jobs) runs.
+        let answer = try await daemon.sendSigned("passport", body: try TestDaemon.example("passport/user_delete.json"))
+        #expect(answer.status == 200)
+        let id = try #require(answer.body.split(separator: "\"").dropFirst(3).first.map(String.init))
+        var stored: StoredEvent?
+        for _ in 0..<100 {
+            stored = try await daemon.store.event(id: id, source: "passport").event
+            if stored?.state == .done { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(stored?.dispatched == true)
+        #expect(stored?.jobs.map(\.rule) == ["plain"])
+        #expect(stored?.state == .done)
+    }
+}
