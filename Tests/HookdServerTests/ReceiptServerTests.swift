@@ -267,6 +267,22 @@ struct ReceiptLimitTests {
         #expect(closing.answer.contains(#""duplicates": ["#), "\(closing.answer)")
     }
 
+    @Test("an idle connection is closed at the idle timeout: one that never sent a request, and a keep-alive one after its answer")
+    func idleTimeout() async throws {
+        let daemon = try await TestDaemon(idleTimeout: .seconds(1))
+        defer { Task { await daemon.stop() } }
+        // No request at all: the server closes the connection (recv reads the end) after about 1 s.
+        let silent = try daemon.raw("", seconds: 8)
+        #expect(silent.answer.isEmpty, "\(silent.answer)")
+        #expect(silent.elapsed >= 0.9 && silent.elapsed < 4, "\(silent.elapsed)")
+        // A keep-alive request is answered at once, and the connection is closed a second later.
+        let body = String(decoding: try TestDaemon.example("passport/user_delete.json"), as: UTF8.self)
+        let kept = try daemon.rawUntilClosed("POST /webhooks/passport HTTP/1.1\r\nHost: x\r\nAuthorization: dev-passport-key\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)", seconds: 8)
+        #expect(kept.answer.hasPrefix("HTTP/1.1 200"), "\(kept.answer)")
+        #expect(!kept.answer.lowercased().contains("connection: close"), "\(kept.answer)")
+        #expect(kept.elapsed >= 0.9 && kept.elapsed < 4, "\(kept.elapsed)")
+    }
+
     @Test("misconfigured auth stops start-up, naming the source and the key")
     func misconfiguredAuth() async throws {
         var environment = TestDaemon.environment

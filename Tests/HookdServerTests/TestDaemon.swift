@@ -118,7 +118,8 @@ final class TestDaemon: @unchecked Sendable {
     ]
 
     init(yaml: String = TestDaemon.yaml(), environment: [String: String] = TestDaemon.environment,
-         storeOptions: SQLiteStoreOptions = SQLiteStoreOptions(), readDeadline: Duration = .seconds(10)) async throws {
+         storeOptions: SQLiteStoreOptions = SQLiteStoreOptions(), readDeadline: Duration = .seconds(10),
+         idleTimeout: TimeAmount = .seconds(30)) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("hookd-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let file = directory.appendingPathComponent("hookd.yaml")
@@ -137,6 +138,7 @@ final class TestDaemon: @unchecked Sendable {
         }, environment: environment, logger: Logger(label: "test"))
         store = opened!
         daemon.readDeadline = readDeadline
+        daemon.idleTimeout = idleTimeout
         let ready = AsyncStream<(admin: Bool, port: Int)>.makeStream()
         task = Task { [daemon] in
             try await daemon.run(gracefulShutdownSignals: [], reloadSignals: [],
@@ -201,6 +203,15 @@ final class TestDaemon: @unchecked Sendable {
     /// these) and reads until a whole JSON answer arrived, the daemon closed the connection, or
     /// `seconds` passed: what it answered, and how long that took.
     func raw(_ request: String, seconds: Double = 5) throws -> (answer: String, elapsed: Double) {
+        try raw(request, seconds: seconds, untilClosed: false)
+    }
+
+    /// `raw`, reading on after the answer until the daemon closes the connection (or `seconds`).
+    func rawUntilClosed(_ request: String, seconds: Double = 5) throws -> (answer: String, elapsed: Double) {
+        try raw(request, seconds: seconds, untilClosed: true)
+    }
+
+    private func raw(_ request: String, seconds: Double, untilClosed: Bool) throws -> (answer: String, elapsed: Double) {
         let script = """
             import socket, sys, time
             s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
@@ -213,7 +224,7 @@ final class TestDaemon: @unchecked Sendable {
                     chunk = s.recv(65536)
                     if not chunk: break
                     data += chunk
-                    if b"\\r\\n\\r\\n" in data and b"}" in data: break
+                    if sys.argv[3] == "0" and b"\\r\\n\\r\\n" in data and b"}" in data: break
             except socket.timeout:
                 pass
             print("%.3f" % (time.time() - start))
@@ -221,7 +232,7 @@ final class TestDaemon: @unchecked Sendable {
             """
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, String(port), String(seconds)]
+        process.arguments = ["python3", "-c", script, String(port), String(seconds), untilClosed ? "1" : "0"]
         let input = Pipe()
         let output = Pipe()
         process.standardInput = input

@@ -37,7 +37,7 @@ public struct Daemon: Sendable {
     /// How long shutdown waits for the rule runs under way to finish and be recorded.
     public static let runGrace: Duration = .seconds(5)
     /// How long an idle keep-alive connection stays open.
-    public static let idleTimeout: TimeAmount = .seconds(30)
+    public var idleTimeout: TimeAmount = .seconds(30)
     /// How often the queue gauges are brought up to date between scrapes.
     public static let gaugeInterval: Duration = .seconds(5)
 
@@ -125,7 +125,7 @@ public struct Daemon: Sendable {
     private func webhookApplication(bound: BindTracker, onListening: @escaping @Sendable (Int) async -> Void) -> some Service {
         let announce = announce("listening on", config.server.listen, bound: bound, then: onListening)
         return WebhookListener(receipt: receipt, host: config.server.listen.host, port: config.server.listen.port,
-                               readDeadline: readDeadline, idleTimeout: Self.idleTimeout, logger: logger,
+                               readDeadline: readDeadline, idleTimeout: idleTimeout, logger: logger,
                                onBound: { port in await announce(port) })
     }
 
@@ -136,7 +136,7 @@ public struct Daemon: Sendable {
             jobsChanged: { [dispatcher] in dispatcher.notifyJobsChanged() })
         return Application(
             router: routes.router(),
-            server: .http1(configuration: .init(idleTimeout: Self.idleTimeout)),
+            server: .http1(configuration: .init(idleTimeout: idleTimeout)),
             configuration: .init(address: .hostname(config.admin.listen.host, port: config.admin.listen.port), serverName: "hookd-admin"),
             onServerRunning: { [announce = announce("admin listener on", config.admin.listen, bound: bound, then: onListening), port = config.admin.listen.port] channel in
                 await announce(channel.localAddress?.port ?? port)

@@ -2,22 +2,22 @@ import HookdCore
 
 /// A source as the listener serves it in one generation: its configuration, its verifier and its
 /// parser, built and checked before the generation goes live.
-public struct ServedSource: Sendable {
-    public var config: SourceConfig
-    public var verifier: any Verifier
-    public var parser: any ProviderParser
-    public var clientAddress: ClientAddressResolver
+/// A class: every request holds its source, and a reference is one retain where the struct's copy
+/// was one per field.
+public final class ServedSource: Sendable {
+    public let config: SourceConfig
+    public let verifier: any Verifier
+    public let parser: any ProviderParser
+    public let clientAddress: ClientAddressResolver
+    /// Lower-case names of the headers masked in stored requests and hidden from rules.
+    public let credentialHeaders: Set<String>
 
     public init(config: SourceConfig, verifier: any Verifier, parser: any ProviderParser) {
         self.config = config
         self.verifier = verifier
         self.parser = parser
         clientAddress = ClientAddressResolver(config)
-    }
-
-    /// Lower-case names of the headers masked in stored requests and hidden from rules.
-    public var credentialHeaders: Set<String> {
-        config.auth.credentialHeaders.union(verifier.credentialHeaders.map { $0.lowercased() })
+        credentialHeaders = config.auth.credentialHeaders.union(verifier.credentialHeaders.map { $0.lowercased() })
     }
 }
 

@@ -12,6 +12,11 @@ import NIOHTTP1
 /// reads its answer rather than a reset, and the connection closes. The work of a request that is
 /// read whole (auth, parsing, the store's group commit) answers through a callback that comes back
 /// to the event loop: no task per request.
+///
+/// Time limits are checked by one timer per connection that ticks (every second, or half the read
+/// deadline when that is shorter) while the connection is open: a request still being read past its
+/// read deadline gets 408, an answered request still being drained is cut, and a connection idle
+/// for the idle timeout is closed. A timer per request cost more than the request's own parsing.
 final class WebhookChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -34,6 +39,8 @@ final class WebhookChannelHandler: ChannelInboundHandler, RemovableChannelHandle
 
     private let receipt: Receipt
     private let readDeadline: TimeAmount
+    private let idleTimeout: TimeAmount
+    private let tick: TimeAmount
     private let logger: Logger
     private var state = State.idle
     private var peer: IPAddress?
@@ -44,26 +51,63 @@ final class WebhookChannelHandler: ChannelInboundHandler, RemovableChannelHandle
     private var started = ContinuousClock.now
     private var body = ByteBuffer()
     private var seen = 0
-    private var deadline: Scheduled<Void>?
+    /// When the request being read (or drained) must be complete; nil between requests.
+    private var deadline: NIODeadline?
+    /// When the connection last finished a request (or opened).
+    private var lastActivity = NIODeadline.now()
+    private var timer: Scheduled<Void>?
     /// The last answer's write, so a close waits for it.
     private var lastWrite: EventLoopFuture<Void>?
 
-    init(receipt: Receipt, readDeadline: Duration, logger: Logger) {
+    init(receipt: Receipt, readDeadline: Duration, idleTimeout: TimeAmount, logger: Logger) {
         self.receipt = receipt
         self.readDeadline = .nanoseconds(Int64(readDeadline.components.seconds) * 1_000_000_000
             + readDeadline.components.attoseconds / 1_000_000_000)
+        self.idleTimeout = idleTimeout
+        tick = min(.seconds(1), .nanoseconds(max(1_000_000, self.readDeadline.nanoseconds / 2)))
         self.logger = logger
     }
 
     func channelActive(context: ChannelHandlerContext) {
         peer = context.channel.remoteAddress?.ipAddress.flatMap(IPAddress.init)
+        lastActivity = .now()
+        armTimer(context: context)
         context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         state = .closed
-        deadline?.cancel()
+        timer?.cancel()
+        timer = nil
         context.fireChannelInactive()
+    }
+
+    private func armTimer(context: ChannelHandlerContext) {
+        let loopBound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(in: tick) {
+            let (handler, context) = loopBound.value
+            handler.timerFired(context: context)
+        }
+    }
+
+    /// The connection's periodic check of its time limits.
+    private func timerFired(context: ChannelHandlerContext) {
+        timer = nil
+        let now = NIODeadline.now()
+        switch state {
+        case .closed:
+            return
+        case .idle where now - lastActivity >= idleTimeout:
+            // An idle keep-alive connection (or one that never sent a whole request) is closed.
+            context.close(promise: nil)
+            return
+        case .reading, .discarding:
+            if let deadline, now >= deadline { deadlinePassed(context: context) }
+        case .idle, .answering:
+            break
+        }
+        if case .closed = state { return }
+        armTimer(context: context)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -72,15 +116,6 @@ final class WebhookChannelHandler: ChannelInboundHandler, RemovableChannelHandle
         case .body(let chunk): received(chunk, context: context)
         case .end: receivedEnd(context: context)
         }
-    }
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read, case .idle = state {
-            // An idle keep-alive connection (or one that never sent a request) is closed.
-            context.close(promise: nil)
-            return
-        }
-        context.fireUserInboundEventTriggered(event)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -98,8 +133,7 @@ final class WebhookChannelHandler: ChannelInboundHandler, RemovableChannelHandle
         let incoming = IncomingRequest(method: head.method.rawValue, path: Self.path(of: head.uri),
                                        headers: head.headers.map { (name: $0.name, value: $0.value) }, peer: peer)
         request = incoming
-        let loopBound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
-        deadline = context.eventLoop.scheduleTask(in: readDeadline) { loopBound.value.handler.deadlinePassed(context: loopBound.value.context) }
+        deadline = .now() + readDeadline
         switch receipt.admit(incoming) {
         case .refuse(let answer):
             // A body that is not wanted is not processed: the answer goes out at once, then what the
@@ -140,7 +174,6 @@ final class WebhookChannelHandler: ChannelInboundHandler, RemovableChannelHandle
     }
 
     private func receivedEnd(context: ChannelHandlerContext) {
-        deadline?.cancel()
         deadline = nil
         switch state {
         case .reading(let source, let client, _):
@@ -157,7 +190,12 @@ final class WebhookChannelHandler: ChannelInboundHandler, RemovableChannelHandle
                 }
             }
         case .discarding(let closeAtEnd):
-            if closeAtEnd { closeAfterAnswer(context: context) } else { state = .idle }
+            if closeAtEnd {
+                closeAfterAnswer(context: context)
+            } else {
+                state = .idle
+                lastActivity = .now()
+            }
         case .idle, .answering, .closed:
             break
         }
@@ -167,6 +205,7 @@ final class WebhookChannelHandler: ChannelInboundHandler, RemovableChannelHandle
         guard case .answering = state else { return }
         log(request, source: source, client: client, answer: answer)
         state = .idle
+        lastActivity = .now()
         respond(answer, closing: !keepAlive, context: context)
     }
 

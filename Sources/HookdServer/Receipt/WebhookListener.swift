@@ -43,8 +43,8 @@ struct WebhookListener: Service {
                     let pipeline = channel.pipeline.syncOperations
                     // The answers' headers are the listener's own constants: no validation of them needed.
                     try pipeline.configureHTTPServerPipeline(withErrorHandling: true, withOutboundHeaderValidation: false)
-                    try pipeline.addHandler(IdleStateHandler(readTimeout: idleTimeout))
-                    try pipeline.addHandler(WebhookChannelHandler(receipt: receipt, readDeadline: readDeadline, logger: logger))
+                    try pipeline.addHandler(WebhookChannelHandler(receipt: receipt, readDeadline: readDeadline,
+                                                                  idleTimeout: idleTimeout, logger: logger))
                 }
             }
             .bind(host: host, port: port).get()
