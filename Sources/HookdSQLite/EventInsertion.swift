@@ -43,13 +43,11 @@ enum EventInsertion {
 
     static func insert(_ rows: Rows, in db: Database) throws -> AcceptResult {
         var result = AcceptResult()
-        // Events of one batch share their request; it is written once, and only when an event is new.
+        // Events of one batch share their request; it is written once, before its first event (the
+        // insert-if-absent needs its id), and removed again when every one of its events was known.
         var written: [Int: Int64] = [:]
+        var kept: Set<Int> = []
         for event in rows.events {
-            if try isKnown(source: event.source, id: event.id, in: db) {
-                result.duplicates.append(event.id)
-                continue
-            }
             let requestID: Int64
             if let known = written[event.request] {
                 requestID = known
@@ -58,6 +56,7 @@ enum EventInsertion {
                 written[event.request] = requestID
             }
             if try insertEvent(event.values, requestID: requestID, in: db) {
+                kept.insert(event.request)
                 result.accepted.append(event.id)
                 if let rules = event.rules {
                     result.dispatchedOnReceipt += 1
@@ -67,12 +66,10 @@ enum EventInsertion {
                 result.duplicates.append(event.id)
             }
         }
+        for (request, id) in written where !kept.contains(request) {
+            try db.cachedStatement(sql: "DELETE FROM requests WHERE id = ?").execute(arguments: [id])
+        }
         return result
-    }
-
-    private static func isKnown(source: String, id: String, in db: Database) throws -> Bool {
-        let statement = try db.cachedStatement(sql: "SELECT 1 FROM events WHERE source = ? AND id = ?")
-        return try Int.fetchOne(statement, arguments: [source, id]) != nil
     }
 
     private static func insertRequest(_ values: StatementArguments, in db: Database) throws -> Int64 {
@@ -81,8 +78,7 @@ enum EventInsertion {
         return db.lastInsertedRowID
     }
 
-    /// False when the key was already taken (the unique constraint is the arbiter, even though the
-    /// writer's own check above normally answers first).
+    /// False when the key was already taken: the unique constraint is the arbiter.
     private static func insertEvent(_ values: StatementArguments, requestID: Int64, in db: Database) throws -> Bool {
         let statement = try db.cachedStatement(sql: """
             INSERT INTO events (source, id, type, status, timestamp, payload, data_path, order_key,

@@ -68,3 +68,39 @@ struct CivilTime: Equatable {
         return remainder < 0 ? (quotient - 1, remainder + divisor) : (quotient, remainder)
     }
 }
+
+extension CivilTime {
+    /// `YYYY-MM-DDTHH:MM:SS.mmmZ`, written digit by digit (every log line and event has one).
+    /// Years outside 0...9999 are written as they are, at least four digits.
+    var rfc3339: String {
+        guard (0...9999).contains(year) else {
+            let digits = String(year.magnitude)
+            let yearText = (year < 0 ? "-" : "") + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+            return yearText + String(CivilTime(year: 2000, month: month, day: day, hour: hour, minute: minute, second: second,
+                                               millisecond: millisecond).rfc3339.dropFirst(4))
+        }
+        var bytes = [UInt8](repeating: 0, count: 24)
+        func put(_ value: Int, at offset: Int, width: Int) {
+            var value = value
+            for index in stride(from: offset + width - 1, through: offset, by: -1) {
+                bytes[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+            }
+        }
+        put(year, at: 0, width: 4)
+        bytes[4] = UInt8(ascii: "-")
+        put(month, at: 5, width: 2)
+        bytes[7] = UInt8(ascii: "-")
+        put(day, at: 8, width: 2)
+        bytes[10] = UInt8(ascii: "T")
+        put(hour, at: 11, width: 2)
+        bytes[13] = UInt8(ascii: ":")
+        put(minute, at: 14, width: 2)
+        bytes[16] = UInt8(ascii: ":")
+        put(second, at: 17, width: 2)
+        bytes[19] = UInt8(ascii: ".")
+        put(millisecond, at: 20, width: 3)
+        bytes[23] = UInt8(ascii: "Z")
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

@@ -52,13 +52,6 @@ public enum EventTimestamp {
         guard (CivilTime.minimumMilliseconds...CivilTime.maximumMilliseconds).contains(epochMilliseconds) else {
             return nil
         }
-        let time = CivilTime(epochMilliseconds: epochMilliseconds)
-        return "\(pad(time.year, 4))-\(pad(time.month, 2))-\(pad(time.day, 2))T"
-            + "\(pad(time.hour, 2)):\(pad(time.minute, 2)):\(pad(time.second, 2)).\(pad(time.millisecond, 3))Z"
-    }
-
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let digits = String(value)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        return CivilTime(epochMilliseconds: epochMilliseconds).rfc3339
     }
 }

@@ -22,6 +22,6 @@ public struct LineLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         sink.write(format.line(time: Date(), level: event.level, label: label, message: event.message.description,
-                               metadata: metadata.merging(event.metadata ?? [:]) { $1 }))
+                               metadata: metadata.isEmpty ? event.metadata ?? [:] : metadata.merging(event.metadata ?? [:]) { $1 }))
     }
 }
