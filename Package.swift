@@ -53,6 +53,7 @@ let package = Package(
         .target(name: "HookdSQLite", dependencies: [
             "HookdCore",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         .target(name: "HookdServer", dependencies: [
             "HookdCore",

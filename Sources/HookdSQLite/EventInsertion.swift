@@ -5,38 +5,51 @@ import HookdCore
 /// Inserts one request's events inside the writer's open transaction: insert-if-absent on the
 /// unique (source, id), so the database, not memory, decides what is a duplicate.
 ///
-/// The column values are made (`Rows`) before the batch is queued, by the request's own task, so
-/// that the one writer thread, which every request waits on, only binds and steps.
+/// The column values are made (`Rows`) before the batch is queued, by the request's own thread,
+/// so that the one writer thread, which every request waits on, only binds and steps (through the
+/// SQLite C API: `RawStatement`).
 enum EventInsertion {
     /// One request's events as column values.
     struct Rows: Sendable {
         struct Event: Sendable {
             var source: String
             var id: String
-            var values: StatementArguments
+            var type: String
+            var status: String?
+            var timestamp: String?
+            var payload: [UInt8]
+            /// `data_path` as JSON text.
+            var dataPath: String
+            var orderKey: String?
+            var receivedAt: Int64
             /// Index into `requests` of the raw request the event came with.
             var request: Int
             /// The rules decided at receipt: the event is stored dispatched, with their jobs.
             var rules: [String]?
-            var orderKey: String?
+        }
+
+        struct Request: Sendable {
+            var body: [UInt8]
+            /// The headers as JSON text.
+            var headers: String
         }
 
         var events: [Event] = []
-        /// (body, headers JSON) of each distinct raw request.
-        var requests: [StatementArguments] = []
+        /// Each distinct raw request of the events.
+        var requests: [Request] = []
 
         init(_ incoming: [IncomingEvent]) {
             var last: RawRequest?
+            events.reserveCapacity(incoming.count)
             for event in incoming {
                 if event.request != last {
-                    requests.append([Data(event.request.body), ColumnCoding.json(event.request.headers)])
+                    requests.append(Request(body: event.request.body, headers: ColumnCoding.json(event.request.headers)))
                     last = event.request
                 }
-                events.append(Event(source: event.source, id: event.id, values: [
-                    event.source, event.id, event.type, event.status, event.timestamp, Data(event.payload),
-                    ColumnCoding.json(event.dataPath), event.orderKey, ColumnCoding.milliseconds(event.receivedAt),
-                    event.rules == nil ? 0 : 1,
-                ], request: requests.count - 1, rules: event.rules, orderKey: event.orderKey))
+                events.append(Event(source: event.source, id: event.id, type: event.type, status: event.status,
+                                    timestamp: event.timestamp, payload: event.payload, dataPath: ColumnCoding.json(event.dataPath),
+                                    orderKey: event.orderKey, receivedAt: ColumnCoding.milliseconds(event.receivedAt),
+                                    request: requests.count - 1, rules: event.rules))
             }
         }
     }
@@ -47,23 +60,46 @@ enum EventInsertion {
         // insert-if-absent needs its id), and removed again when every one of its events was known.
         var written: [Int: Int64] = [:]
         var kept: Set<Int> = []
+        let insertRequest = try RawStatement(sql: "INSERT INTO requests (body, headers) VALUES (?, ?)", in: db)
+        let insertEvent = try RawStatement(sql: """
+            INSERT INTO events (source, id, type, status, timestamp, payload, data_path, order_key,
+                                received_at, dispatched, request_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (source, id) DO NOTHING
+            """, in: db)
         for event in rows.events {
             let requestID: Int64
             if let known = written[event.request] {
                 requestID = known
             } else {
-                requestID = try insertRequest(rows.requests[event.request], in: db)
+                let request = rows.requests[event.request]
+                insertRequest.bind(1, blob: request.body)
+                insertRequest.bind(2, request.headers)
+                try insertRequest.run()
+                requestID = db.lastInsertedRowID
                 written[event.request] = requestID
             }
-            if try insertEvent(event.values, requestID: requestID, in: db) {
-                kept.insert(event.request)
-                result.accepted.append(event.id)
-                if let rules = event.rules {
-                    result.dispatchedOnReceipt += 1
-                    result.jobsCreated += try insertJobs(rules, eventSeq: db.lastInsertedRowID, of: event, in: db)
-                }
-            } else {
+            insertEvent.bind(1, event.source)
+            insertEvent.bind(2, event.id)
+            insertEvent.bind(3, event.type)
+            insertEvent.bind(4, event.status)
+            insertEvent.bind(5, event.timestamp)
+            insertEvent.bind(6, blob: event.payload)
+            insertEvent.bind(7, event.dataPath)
+            insertEvent.bind(8, event.orderKey)
+            insertEvent.bind(9, event.receivedAt)
+            insertEvent.bind(10, event.rules == nil ? 0 : 1)
+            insertEvent.bind(11, requestID)
+            // No change: the key was already taken; the unique constraint is the arbiter.
+            guard try insertEvent.run() == 1 else {
                 result.duplicates.append(event.id)
+                continue
+            }
+            kept.insert(event.request)
+            result.accepted.append(event.id)
+            if let rules = event.rules {
+                result.dispatchedOnReceipt += 1
+                result.jobsCreated += try insertJobs(rules, eventSeq: db.lastInsertedRowID, of: event, in: db)
             }
         }
         for (request, id) in written where !kept.contains(request) {
@@ -72,36 +108,21 @@ enum EventInsertion {
         return result
     }
 
-    private static func insertRequest(_ values: StatementArguments, in db: Database) throws -> Int64 {
-        let statement = try db.cachedStatement(sql: "INSERT INTO requests (body, headers) VALUES (?, ?)")
-        try statement.execute(arguments: values)
-        return db.lastInsertedRowID
-    }
-
-    /// False when the key was already taken: the unique constraint is the arbiter.
-    private static func insertEvent(_ values: StatementArguments, requestID: Int64, in db: Database) throws -> Bool {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO events (source, id, type, status, timestamp, payload, data_path, order_key,
-                                received_at, dispatched, request_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (source, id) DO NOTHING
-            """)
-        try statement.execute(arguments: values + [requestID])
-        return db.changesCount == 1
-    }
-
     /// One pending job per rule of an event dispatched at receipt (as `JobWriting.dispatch` makes
     /// them for the loop); how many were made.
     private static func insertJobs(_ rules: [String], eventSeq: Int64, of event: Rows.Event, in db: Database) throws -> Int {
         guard !rules.isEmpty else { return 0 }
-        let insert = try db.cachedStatement(sql: """
+        let insert = try RawStatement(sql: """
             INSERT INTO jobs (event_seq, rule, source, order_key) VALUES (?, ?, ?, ?)
             ON CONFLICT (event_seq, rule) DO NOTHING
-            """)
+            """, in: db)
         var made = 0
         for rule in rules {
-            try insert.execute(arguments: [eventSeq, rule, event.source, event.orderKey])
-            made += db.changesCount
+            insert.bind(1, eventSeq)
+            insert.bind(2, rule)
+            insert.bind(3, event.source)
+            insert.bind(4, event.orderKey)
+            made += try insert.run()
         }
         return made
     }

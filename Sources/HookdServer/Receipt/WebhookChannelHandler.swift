@@ -41,6 +41,8 @@ final class WebhookChannelHandler: ChannelInboundHandler, RemovableChannelHandle
     private let readDeadline: TimeAmount
     private let idleTimeout: TimeAmount
     private let tick: TimeAmount
+    /// How answers come back to this connection's event loop.
+    private let mailbox: EventLoopMailbox
     private let logger: Logger
     private var state = State.idle
     private var peer: IPAddress?
@@ -59,7 +61,8 @@ final class WebhookChannelHandler: ChannelInboundHandler, RemovableChannelHandle
     /// The last answer's write, so a close waits for it.
     private var lastWrite: EventLoopFuture<Void>?
 
-    init(receipt: Receipt, readDeadline: Duration, idleTimeout: TimeAmount, logger: Logger) {
+    init(receipt: Receipt, readDeadline: Duration, idleTimeout: TimeAmount, mailbox: EventLoopMailbox, logger: Logger) {
+        self.mailbox = mailbox
         self.receipt = receipt
         self.readDeadline = .nanoseconds(Int64(readDeadline.components.seconds) * 1_000_000_000
             + readDeadline.components.attoseconds / 1_000_000_000)
@@ -182,9 +185,9 @@ final class WebhookChannelHandler: ChannelInboundHandler, RemovableChannelHandle
             let bytes = Array(body.readableBytesView)
             body.clear()
             let loopBound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
-            let eventLoop = context.eventLoop
+            let mailbox = self.mailbox
             receipt.receive(request, body: bytes, source: source, client: client) { answer in
-                eventLoop.execute {
+                mailbox.post {
                     let (handler, context) = loopBound.value
                     handler.answered(answer, request: request, source: source.config.name, client: client, context: context)
                 }

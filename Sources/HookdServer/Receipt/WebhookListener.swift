@@ -28,6 +28,7 @@ struct WebhookListener: Service {
         let group = MultiThreadedEventLoopGroup.singleton
         let quiescing = ServerQuiescingHelper(group: group)
         let (receipt, readDeadline, idleTimeout, logger) = (receipt, readDeadline, idleTimeout, logger)
+        let mailboxes = EventLoopMailboxes(group: group)
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -43,8 +44,8 @@ struct WebhookListener: Service {
                     let pipeline = channel.pipeline.syncOperations
                     // The answers' headers are the listener's own constants: no validation of them needed.
                     try pipeline.configureHTTPServerPipeline(withErrorHandling: true, withOutboundHeaderValidation: false)
-                    try pipeline.addHandler(WebhookChannelHandler(receipt: receipt, readDeadline: readDeadline,
-                                                                  idleTimeout: idleTimeout, logger: logger))
+                    try pipeline.addHandler(WebhookChannelHandler(receipt: receipt, readDeadline: readDeadline, idleTimeout: idleTimeout,
+                                                                  mailbox: mailboxes.mailbox(for: channel.eventLoop), logger: logger))
                 }
             }
             .bind(host: host, port: port).get()

@@ -1,0 +1,45 @@
+import NIOCore
+import Synchronization
+
+/// Hands work to one event loop in batches: the store's writer answers a whole commit's requests at
+/// once, and a wakeup of the loop (a system call) per answer cost more than the answer itself. The
+/// first item posted while the loop has none pending schedules one task that runs them all.
+final class EventLoopMailbox: Sendable {
+    let eventLoop: any EventLoop
+    private let pending = Mutex<[@Sendable () -> Void]>([])
+
+    init(eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
+    }
+
+    func post(_ work: @escaping @Sendable () -> Void) {
+        let first = pending.withLock { pending in
+            pending.append(work)
+            return pending.count == 1
+        }
+        if first { eventLoop.execute { self.runPending() } }
+    }
+
+    private func runPending() {
+        let work = pending.withLock { pending in
+            defer { pending.removeAll(keepingCapacity: true) }
+            return pending
+        }
+        for item in work { item() }
+    }
+}
+
+/// One mailbox per event loop of a group, found by the loop a channel runs on.
+struct EventLoopMailboxes: Sendable {
+    private let byLoop: [ObjectIdentifier: EventLoopMailbox]
+
+    init(group: any EventLoopGroup) {
+        byLoop = Dictionary(group.makeIterator().map { (ObjectIdentifier($0), EventLoopMailbox(eventLoop: $0)) },
+                            uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The mailbox of `eventLoop` (a fresh one for a loop outside the group).
+    func mailbox(for eventLoop: any EventLoop) -> EventLoopMailbox {
+        byLoop[ObjectIdentifier(eventLoop)] ?? EventLoopMailbox(eventLoop: eventLoop)
+    }
+}
