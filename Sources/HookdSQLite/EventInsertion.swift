@@ -63,8 +63,8 @@ enum EventInsertion {
         let insertRequest = try RawStatement(sql: "INSERT INTO requests (body, headers) VALUES (?, ?)", in: db)
         let insertEvent = try RawStatement(sql: """
             INSERT INTO events (source, id, type, status, timestamp, payload, data_path, order_key,
-                                received_at, dispatched, request_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                received_at, dispatched, request_id, payload_is_body)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (source, id) DO NOTHING
             """, in: db)
         for event in rows.events {
@@ -84,12 +84,15 @@ enum EventInsertion {
             insertEvent.bind(3, event.type)
             insertEvent.bind(4, event.status)
             insertEvent.bind(5, event.timestamp)
-            insertEvent.bind(6, blob: event.payload)
+            // A payload that is the whole body is read from the request (`payload_is_body`).
+            let payloadIsBody = event.payload == rows.requests[event.request].body
+            insertEvent.bind(6, blob: payloadIsBody ? [] : event.payload)
             insertEvent.bind(7, event.dataPath)
             insertEvent.bind(8, event.orderKey)
             insertEvent.bind(9, event.receivedAt)
             insertEvent.bind(10, event.rules == nil ? 0 : 1)
             insertEvent.bind(11, requestID)
+            insertEvent.bind(12, payloadIsBody ? 1 : 0)
             // No change: the key was already taken; the unique constraint is the arbiter.
             guard try insertEvent.run() == 1 else {
                 result.duplicates.append(event.id)

@@ -5,7 +5,8 @@ import HookdCore
 /// Reads stored events (never tombstones) back into `StoredEvent`s, each with its jobs.
 enum EventReading {
     private static let selection = """
-        SELECT e.seq, e.source, e.id, e.type, e.status, e.timestamp, e.payload, e.data_path, e.order_key,
+        SELECT e.seq, e.source, e.id, e.type, e.status, e.timestamp,
+               CASE WHEN e.payload_is_body = 1 THEN r.body ELSE e.payload END AS payload, e.data_path, e.order_key,
                e.received_at, e.dispatched, r.body, r.headers
         FROM events e LEFT JOIN requests r ON r.id = e.request_id
         WHERE e.pruned_at IS NULL

@@ -13,6 +13,9 @@ enum SQLiteSchema {
         migrator.registerMigration("v2: replay rounds") { db in
             for statement in version2 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v3: payloads kept once") { db in
+            for statement in version3 { try db.execute(sql: statement) }
+        }
         return migrator
     }
 
@@ -110,5 +113,11 @@ enum SQLiteSchema {
         "DROP TABLE attempts",
         "ALTER TABLE attempts_v2 RENAME TO attempts",
         "CREATE INDEX jobs_by_state_rule ON jobs(state, rule)",
+    ]
+
+    // An event whose payload is its request's whole body (every single-event request) keeps it
+    // once, in the request: half the bytes each accepted event writes to the WAL.
+    private static let version3 = [
+        "ALTER TABLE events ADD COLUMN payload_is_body INTEGER NOT NULL DEFAULT 0 CHECK (payload_is_body IN (0, 1))",
     ]
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import HookdCore
 import HookdSQLite
 import Testing
@@ -41,6 +42,31 @@ extension SQLiteStoreTests {
             #expect(try await store.event(id: "evt_9b1f", source: "passage").event == stored)
             #expect(try await store.event(id: "evt_9b1f", source: "ethpass") == .notFound)
             #expect(try await store.event(id: "evt_nope", source: nil) == .notFound)
+        }
+
+        @Test("a payload that is its request's whole body is kept once, in the request; a batch's payloads are kept each")
+        func payloadKeptOnce() async throws {
+            let scratch = try Scratch()
+            let store = try SQLiteStore(path: scratch.databasePath)
+            let single = incoming("evt_single")
+            let batch = request(#"[{"id":"evt_a"},{"id":"evt_b"}]"#)
+            var first = incoming("evt_a", request: batch)
+            first.payload = Array(#"{"id":"evt_a"}"#.utf8)
+            var second = incoming("evt_b", request: batch)
+            second.payload = Array(#"{"id":"evt_b"}"#.utf8)
+            _ = try await store.accept([single])
+            _ = try await store.accept([first, second])
+            let rows = try await rawDatabase(scratch.databasePath).read { db in
+                try Row.fetchAll(db, sql: "SELECT id, payload IS NULL AS bare, payload_is_body FROM events ORDER BY seq")
+                    .map { ($0["id"] as String, $0["bare"] as Bool, $0["payload_is_body"] as Bool) }
+            }
+            #expect(rows.map(\.0) == ["evt_single", "evt_a", "evt_b"])
+            #expect(rows.map(\.1) == [true, false, false])
+            #expect(rows.map(\.2) == [true, false, false])
+            // Read back, each event has its own payload.
+            #expect(try await store.event(id: "evt_single", source: nil).event?.payload == single.payload)
+            #expect(try await store.event(id: "evt_a", source: nil).event?.payload == first.payload)
+            #expect(try await store.event(id: "evt_b", source: nil).event?.payload == second.payload)
         }
 
         @Test("optional fields stay nil, empty bodies and headers stay empty")
