@@ -62,12 +62,12 @@ enum EventReading {
         return try rows.map(storedEvent)
     }
 
-    /// The events with these row keys, by key.
+    /// The events of `seqs` by seq, without their jobs (a claimed job's run does not read them).
     static func events(seqs: Set<Int64>, in db: Database) throws -> [Int64: StoredEvent] {
         guard !seqs.isEmpty else { return [:] }
         let list = seqs.map(String.init).joined(separator: ",")
-        let events = try withJobs(Row.fetchAll(db, sql: selection + " AND e.seq IN (\(list))"), in: db)
-        return Dictionary(events.map { ($0.seq, $0.event) }, uniquingKeysWith: { first, _ in first })
+        let rows = try Row.fetchAll(db, sql: selection + " AND e.seq IN (\(list))")
+        return Dictionary(try rows.map { ($0["seq"] as Int64, try storedEvent($0)) }, uniquingKeysWith: { first, _ in first })
     }
 
     static func attempts(source: String, eventID: String, in db: Database) throws -> [StoredAttempt] {

@@ -58,6 +58,13 @@ final class GroupCommitWriter: Sendable {
         }
     }
 
+    /// `write` for a caller that need not wait: `answer` is called on the writer's queue once the
+    /// transaction holding `body` has committed (or failed).
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T,
+                            answer: @escaping @Sendable (Result<T, StoreError>) -> Void) {
+        submit(events: 0, isAccept: false, body, answer: answer)
+    }
+
     private func submit<T: Sendable>(events: Int, isAccept: Bool, _ body: @escaping @Sendable (Database) throws -> T,
                                      answer: @escaping @Sendable (Result<T, StoreError>) -> Void) {
         let batch = PendingBatch(events: events, isAccept: isAccept, apply: { db in try body(db) }, answer: { result in

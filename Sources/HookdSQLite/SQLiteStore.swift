@@ -98,6 +98,12 @@ public final class SQLiteStore: Store {
         try await write { db in try JobWriting.finish(job: job, attempt: attempt, transition: transition, in: db) }
     }
 
+    public func finish(job: Int64, attempt: AttemptRecord?, transition: JobTransition,
+                       completion: @escaping @Sendable (Result<Void, StoreError>) -> Void) {
+        if isClosed.load(ordering: .acquiring) { return completion(.failure(.unavailable(.storeIsClosed, detail: path))) }
+        writer.write({ db in try JobWriting.finish(job: job, attempt: attempt, transition: transition, in: db) }, answer: completion)
+    }
+
     public func resumeInterruptedJobs() async throws(StoreError) -> Int {
         try await write { db in try JobWriting.resume(in: db) }
     }

@@ -83,9 +83,11 @@ extension Dispatcher {
 
     /// One attempt of a claimed job, on the rule of that name in force now; true when it ended ok
     /// or skipped. `synchronous` (`mode: sync`): a failure waits for the provider's redelivery
-    /// instead of a backoff retry.
+    /// instead of a backoff retry. With `awaitingRecord` false (the loop's runs) the attempt is
+    /// queued for the store's writer and the run returns without waiting for its commit: the job
+    /// stays `running` (never claimed again) until it is recorded.
     @discardableResult
-    func run(_ job: ClaimedJob, synchronous: Bool = false) async -> Bool {
+    func run(_ job: ClaimedJob, synchronous: Bool = false, awaitingRecord: Bool = true) async -> Bool {
         let generation = self.generation()
         let event = job.event
         guard let rule = generation.ruleSet.rule(named: job.rule) else {
@@ -100,7 +102,16 @@ extension Dispatcher {
         let result = await generation.pool.run(rule: rule.index, eventJSON: Self.document(for: event, attempt: number),
                                                limits: settings.limits, host: keyed)
         let attempt = attemptRecord(number: number, startedAt: startedAt, result: result)
-        await finish(job, attempt: attempt, transition: transition(after: attempt, synchronous: synchronous))
+        let transition = transition(after: attempt, synchronous: synchronous)
+        if awaitingRecord {
+            await finish(job, attempt: attempt, transition: transition)
+        } else {
+            store.finish(job: job.id, attempt: attempt, transition: transition) { [logger, mask] result in
+                if case .failure(let error) = result {
+                    logger.error("cannot record an attempt of \(job.rule) on \(mask(job.event.id)): \(error)")
+                }
+            }
+        }
         logRun(event: event, rule: rule.name, attempt: attempt)
         return attempt.outcome != .failed
     }

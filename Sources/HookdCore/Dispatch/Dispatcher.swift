@@ -216,7 +216,7 @@ public final class Dispatcher: Sendable {
         state.withLock { $0.inFlight += jobs.count }
         for job in jobs {
             group.addTask {
-                await self.run(job)
+                await self.run(job, awaitingRecord: false)
                 self.state.withLock { $0.inFlight -= 1 }
                 self.claimNeeded.store(true, ordering: .releasing)
                 self.wake.signal()

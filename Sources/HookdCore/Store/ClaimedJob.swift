@@ -5,6 +5,7 @@ public struct ClaimedJob: Sendable, Hashable {
     public var rule: String
     /// Attempts made before this one; this run is attempt `attempts + 1`.
     public var attempts: Int
+    /// The job's event; its `jobs` are not read for a claim (empty).
     public var event: StoredEvent
 
     public init(id: Int64, rule: String, attempts: Int, event: StoredEvent) {

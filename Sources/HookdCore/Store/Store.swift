@@ -54,6 +54,13 @@ public protocol Store: Sendable {
     /// Records `attempt` (if a run happened) and moves the job as `transition` says, in one transaction.
     func finish(job: Int64, attempt: AttemptRecord?, transition: JobTransition) async throws(StoreError)
 
+    /// `finish` for a caller that need not wait for the record (the dispatcher's loop): the write is
+    /// queued before this returns, so a store that writes in order records it before any later
+    /// write of the caller's, and closing the store waits for it. `completion` is called once it is
+    /// recorded or failed, on a thread of the store's choosing.
+    func finish(job: Int64, attempt: AttemptRecord?, transition: JobTransition,
+                completion: @escaping @Sendable (Result<Void, StoreError>) -> Void)
+
     /// Puts jobs left `running` (by a process that died mid-run) back to `pending`; returns how many.
     /// Call it at start-up, before claiming.
     func resumeInterruptedJobs() async throws(StoreError) -> Int
@@ -76,6 +83,17 @@ public protocol Store: Sendable {
 }
 
 extension Store {
+    public func finish(job: Int64, attempt: AttemptRecord?, transition: JobTransition,
+                       completion: @escaping @Sendable (Result<Void, StoreError>) -> Void) {
+        Task {
+            do throws(StoreError) {
+                completion(.success(try await finish(job: job, attempt: attempt, transition: transition)))
+            } catch {
+                completion(.failure(error))
+            }
+        }
+    }
+
     public func accept(_ events: [IncomingEvent], completion: @escaping @Sendable (Result<AcceptResult, StoreError>) -> Void) {
         Task {
             do throws(StoreError) {

@@ -19,7 +19,9 @@ public struct IncomingRequest: Sendable {
         self.headers = headers
         self.peer = peer
         headerFields = HeaderFields(headers)
-        contentLength = headerFields.value(forName: "content-length").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        // The HTTP parser has already taken the spaces around a value off: the look-up without
+        // Foundation's trimming is the one that answers.
+        contentLength = headerFields.value(forName: "content-length").flatMap { Int($0) ?? Int($0.trimmingCharacters(in: .whitespaces)) }
     }
 
     /// Every `X-Forwarded-For` line, joined with `,` as one list.
