@@ -25,5 +25,22 @@ extension SQLiteStoreTests {
             #expect(plan.contains { $0.contains("events_undispatched") }, "\(plan)")
             #expect(!plan.contains { $0.contains("autoindex") }, "\(plan)")
         }
+
+        @Test("a claim reads pending jobs oldest first through their index, without sorting the backlog")
+        func claimDoesNotSortTheBacklog() async throws {
+            let scratch = try Scratch()
+            let store = try SQLiteStore(path: scratch.databasePath)
+            _ = try await store.accept((0..<50).map { incoming("evt_\($0)") })
+            for n in 0..<50 { _ = try await store.dispatch(source: "passage", eventID: "evt_\(n)", rules: ["a"]) }
+            #expect(try await store.claimDueJobs(now: Date(), limit: 5).map(\.event.id) == (0..<5).map { "evt_\($0)" })
+            try await store.close()
+            for sql in [JobWriting.claimPending, JobWriting.claimDue] {
+                let plan = try await rawDatabase(scratch.databasePath).read { db in
+                    try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: sql == JobWriting.claimDue ? [0, 5] : [5])
+                        .map { $0["detail"] as String }
+                }
+                #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)")
+            }
+        }
     }
 }

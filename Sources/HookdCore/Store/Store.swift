@@ -45,8 +45,8 @@ public protocol Store: Sendable {
     /// time), marking them `running`: how a `mode: sync` redelivery runs the failed rules again.
     func claimJobs(source: String, eventID: String, now: Date) async throws(StoreError) -> [ClaimedJob]
 
-    /// Claims up to `limit` due jobs (pending, or failed with `next_attempt_at <= now`), oldest
-    /// first, marking them `running` with `claimed_at = now`; a claimed job is not returned again
+    /// Claims up to `limit` due jobs (failed with `next_attempt_at <= now`, the longest due first;
+    /// then pending, oldest first), marking them `running` with `claimed_at = now`; a claimed job is not returned again
     /// until `finish` or `resumeInterruptedJobs` puts it back. A job with an `order_by` key is due
     /// only when every earlier-received job of its (source, key, rule) is done or dead.
     func claimDueJobs(now: Date, limit: Int) async throws(StoreError) -> [ClaimedJob]
