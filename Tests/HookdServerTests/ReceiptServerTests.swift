@@ -4,6 +4,7 @@ import Foundation
 import HookdCore
 import HookdServer
 import HookdSQLite
+import Logging
 import Testing
 
 /// The webhook listener over real HTTP on 127.0.0.1: signed examples stored, duplicates, every bad
@@ -214,7 +215,7 @@ struct ReceiptLimitTests {
 
     @Test("a full store (max size reached) answers 503")
     func fullStore() async throws {
-        let daemon = try await TestDaemon(storeOptions: SQLiteStoreOptions(maximumSize: 64 * 1024))
+        let daemon = try await TestDaemon(storeOptions: SQLiteStoreOptions(maximumSize: 96 * 1024))
         defer { Task { await daemon.stop() } }
         var statuses: Set<Int> = []
         let big = try TestDaemon.example("passfort/batch_of_3.json")
@@ -281,6 +282,24 @@ struct ReceiptLimitTests {
         #expect(kept.answer.hasPrefix("HTTP/1.1 200"), "\(kept.answer)")
         #expect(!kept.answer.lowercased().contains("connection: close"), "\(kept.answer)")
         #expect(kept.elapsed >= 0.9 && kept.elapsed < 4, "\(kept.elapsed)")
+    }
+
+    @Test("a store that cannot be opened stops start-up with its reason, the built workers and client stopped")
+    func storeCannotOpen() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hookd-open-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("hookd.yaml")
+        try TestDaemon.yaml().write(to: file, atomically: true, encoding: .utf8)
+        let config = try ConfigLoader.load(path: file.path)
+        do {
+            // A debug build's outbound client traps when it is released without a shutdown.
+            _ = try await Daemon.prepare(config: config, store: { _ throws(DaemonError) in throw DaemonError("store: disk on fire") },
+                                         environment: TestDaemon.environment, logger: Logger(label: "test"))
+            Issue.record("the daemon started without a store")
+        } catch {
+            #expect(error.description.contains("disk on fire"), "\(error)")
+        }
     }
 
     @Test("misconfigured auth stops start-up, naming the source and the key")

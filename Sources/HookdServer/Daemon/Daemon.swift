@@ -53,7 +53,15 @@ public struct Daemon: Sendable {
         let access = try adminAccess(config.admin, environment: environment)
         let builder = GenerationBuilder(workers: workers, environment: environment, logger: logger)
         let first = try await builder.build(config, number: 1)
-        let store = try open(config.store)
+        let store: any Store
+        do {
+            store = try open(config.store)
+        } catch {
+            // The generation's workers and outbound client are stopped, not left to leak.
+            await first.outbound.shutdown()
+            first.pool.close()
+            throw error
+        }
         let registry = PrometheusCollectorRegistry()
         let metrics = HookdMetrics(factory: PrometheusMetricsFactory(registry: registry))
         let live = LiveGeneration(first)
