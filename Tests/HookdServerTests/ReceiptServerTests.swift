@@ -232,11 +232,11 @@ struct ReceiptLimitTests {
     func refusedBeforeTheBody() async throws {
         let daemon = try await TestDaemon(yaml: TestDaemon.yaml(maxBody: "4KiB", extraSources: Self.guardedSource))
         defer { Task { await daemon.stop() } }
-        let forbidden = try daemon.raw("POST /webhooks/guarded HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n")
+        let forbidden = try await daemon.raw("POST /webhooks/guarded HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n")
         #expect(forbidden.answer.hasPrefix("HTTP/1.1 403"), "\(forbidden.answer)")
         #expect(forbidden.answer.hasSuffix(#"{"error": "forbidden"}"#), "\(forbidden.answer)")
         #expect(forbidden.elapsed >= 0 && forbidden.elapsed < 2, "\(forbidden.elapsed)")
-        let tooLarge = try daemon.raw("POST /webhooks/passport HTTP/1.1\r\nHost: x\r\nAuthorization: dev-passport-key\r\nContent-Length: 5000\r\n\r\n")
+        let tooLarge = try await daemon.raw("POST /webhooks/passport HTTP/1.1\r\nHost: x\r\nAuthorization: dev-passport-key\r\nContent-Length: 5000\r\n\r\n")
         #expect(tooLarge.answer.hasPrefix("HTTP/1.1 413"), "\(tooLarge.answer)")
         #expect(tooLarge.answer.lowercased().contains("connection: close"), "\(tooLarge.answer)")
         #expect(tooLarge.elapsed >= 0 && tooLarge.elapsed < 2, "\(tooLarge.elapsed)")
@@ -246,7 +246,7 @@ struct ReceiptLimitTests {
     func readDeadline() async throws {
         let daemon = try await TestDaemon(readDeadline: .milliseconds(500))
         defer { Task { await daemon.stop() } }
-        let slow = try daemon.raw("POST /webhooks/passport HTTP/1.1\r\nHost: x\r\nAuthorization: dev-passport-key\r\nContent-Length: 100\r\n\r\n{\"ev", seconds: 5)
+        let slow = try await daemon.raw("POST /webhooks/passport HTTP/1.1\r\nHost: x\r\nAuthorization: dev-passport-key\r\nContent-Length: 100\r\n\r\n{\"ev", seconds: 5)
         #expect(slow.answer.hasPrefix("HTTP/1.1 408"), "\(slow.answer)")
         #expect(slow.answer.hasSuffix(#"{"error": "request_timeout"}"#), "\(slow.answer)")
         #expect(slow.elapsed >= 0.4 && slow.elapsed < 3, "\(slow.elapsed)")
@@ -259,10 +259,10 @@ struct ReceiptLimitTests {
         defer { Task { await daemon.stop() } }
         let body = String(decoding: try TestDaemon.example("passport/user_delete.json"), as: UTF8.self)
         let head = "Host: x\r\nAuthorization: dev-passport-key\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n"
-        let expecting = try daemon.raw("POST /webhooks/passport?attempt=1 HTTP/1.1\r\n\(head)Expect: 100-continue\r\n\r\n\(body)")
+        let expecting = try await daemon.raw("POST /webhooks/passport?attempt=1 HTTP/1.1\r\n\(head)Expect: 100-continue\r\n\r\n\(body)")
         #expect(expecting.answer.hasPrefix("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200"), "\(expecting.answer)")
         #expect(expecting.answer.contains(#""accepted": ["#), "\(expecting.answer)")
-        let closing = try daemon.raw("POST /webhooks/passport HTTP/1.1\r\n\(head)Connection: close\r\n\r\n\(body)")
+        let closing = try await daemon.raw("POST /webhooks/passport HTTP/1.1\r\n\(head)Connection: close\r\n\r\n\(body)")
         #expect(closing.answer.hasPrefix("HTTP/1.1 200"), "\(closing.answer)")
         #expect(closing.answer.lowercased().contains("connection: close"), "\(closing.answer)")
         #expect(closing.answer.contains(#""duplicates": ["#), "\(closing.answer)")
@@ -273,12 +273,12 @@ struct ReceiptLimitTests {
         let daemon = try await TestDaemon(idleTimeout: .seconds(1))
         defer { Task { await daemon.stop() } }
         // No request at all: the server closes the connection (recv reads the end) after about 1 s.
-        let silent = try daemon.raw("", seconds: 8)
+        let silent = try await daemon.raw("", seconds: 8)
         #expect(silent.answer.isEmpty, "\(silent.answer)")
         #expect(silent.elapsed >= 0.9 && silent.elapsed < 4, "\(silent.elapsed)")
         // A keep-alive request is answered at once, and the connection is closed a second later.
         let body = String(decoding: try TestDaemon.example("passport/user_delete.json"), as: UTF8.self)
-        let kept = try daemon.rawUntilClosed("POST /webhooks/passport HTTP/1.1\r\nHost: x\r\nAuthorization: dev-passport-key\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)", seconds: 8)
+        let kept = try await daemon.rawUntilClosed("POST /webhooks/passport HTTP/1.1\r\nHost: x\r\nAuthorization: dev-passport-key\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)", seconds: 8)
         #expect(kept.answer.hasPrefix("HTTP/1.1 200"), "\(kept.answer)")
         #expect(!kept.answer.lowercased().contains("connection: close"), "\(kept.answer)")
         #expect(kept.elapsed >= 0.9 && kept.elapsed < 4, "\(kept.elapsed)")

@@ -202,16 +202,24 @@ final class TestDaemon: @unchecked Sendable {
     /// Writes `request` to a raw TCP connection (a Python child process, so the bytes are exactly
     /// these) and reads until a whole JSON answer arrived, the daemon closed the connection, or
     /// `seconds` passed: what it answered, and how long that took.
-    func raw(_ request: String, seconds: Double = 5) throws -> (answer: String, elapsed: Double) {
-        try raw(request, seconds: seconds, untilClosed: false)
+    /// The exchange blocks a thread for up to `seconds`: it runs on one of its own, not on Swift's
+    /// cooperative pool (2 threads on 2 cores), which the other tests running meanwhile need.
+    func raw(_ request: String, seconds: Double = 5) async throws -> (answer: String, elapsed: Double) {
+        try await offPool { try self.blockingRaw(request, seconds: seconds, untilClosed: false) }
     }
 
     /// `raw`, reading on after the answer until the daemon closes the connection (or `seconds`).
-    func rawUntilClosed(_ request: String, seconds: Double = 5) throws -> (answer: String, elapsed: Double) {
-        try raw(request, seconds: seconds, untilClosed: true)
+    func rawUntilClosed(_ request: String, seconds: Double = 5) async throws -> (answer: String, elapsed: Double) {
+        try await offPool { try self.blockingRaw(request, seconds: seconds, untilClosed: true) }
     }
 
-    private func raw(_ request: String, seconds: Double, untilClosed: Bool) throws -> (answer: String, elapsed: Double) {
+    private func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try body() }) }.start()
+        }
+    }
+
+    private func blockingRaw(_ request: String, seconds: Double, untilClosed: Bool) throws -> (answer: String, elapsed: Double) {
         let script = """
             import socket, sys, time
             s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))

@@ -47,7 +47,26 @@ public final class Dispatcher: Sendable {
     private struct LoopState {
         var task: Task<Void, Never>?
         var stopping = false
+        /// Claimed jobs not yet run to their end (queued or running).
         var inFlight = 0
+        /// Claimed jobs waiting for a runner, oldest first.
+        var queued: [ClaimedJob] = []
+        var queueStart = 0
+        /// Runner tasks under way: at most one per Lua worker, each running queued jobs in turn.
+        var runners = 0
+
+        /// The next queued job, or nil, in which case the calling runner ends (counted here, under
+        /// the same lock as the queue, so a job queued meanwhile always finds a runner).
+        mutating func nextJob() -> ClaimedJob? {
+            guard queueStart < queued.count else {
+                queued.removeAll(keepingCapacity: true)
+                queueStart = 0
+                runners -= 1
+                return nil
+            }
+            defer { queueStart += 1 }
+            return queued[queueStart]
+        }
     }
 
     let store: any Store
@@ -210,16 +229,27 @@ public final class Dispatcher: Sendable {
         return maximum - inFlight
     }
 
-    /// Starts a run per job; true when there may be more to claim right away.
+    /// Queues the jobs for the runners, starting runners up to one per Lua worker (a task per job,
+    /// each waiting for a worker, cost more than a short run); true when there may be more to claim
+    /// right away.
     private func claimAndRun(in group: inout DiscardingTaskGroup, _ jobs: [ClaimedJob]) throws(StoreError) -> Bool {
         guard !jobs.isEmpty else { return false }
-        state.withLock { $0.inFlight += jobs.count }
-        for job in jobs {
+        let workers = generation().pool.size
+        let newRunners = state.withLock { state -> Int in
+            state.inFlight += jobs.count
+            state.queued += jobs
+            let start = min(workers - state.runners, state.queued.count - state.queueStart)
+            state.runners += max(0, start)
+            return max(0, start)
+        }
+        for _ in 0..<newRunners {
             group.addTask {
-                await self.run(job, awaitingRecord: false)
-                self.state.withLock { $0.inFlight -= 1 }
-                self.claimNeeded.store(true, ordering: .releasing)
-                self.wake.signal()
+                while let job = self.state.withLock({ $0.nextJob() }) {
+                    await self.run(job, awaitingRecord: false)
+                    self.state.withLock { $0.inFlight -= 1 }
+                    self.claimNeeded.store(true, ordering: .releasing)
+                    self.wake.signal()
+                }
             }
         }
         // Jobs just claimed filled the free workers; a finishing run wakes the loop.
