@@ -41,7 +41,7 @@ enum JobWriting {
         WHERE state = 'pending' AND \(laneIsFree) ORDER BY id LIMIT ?
         """
     static let claimDue = """
-        SELECT id, rule, attempts, event_seq FROM jobs AS job
+        SELECT id, rule, attempts, event_seq FROM jobs AS job INDEXED BY jobs_due
         WHERE state = 'failed' AND next_attempt_at <= ? AND \(laneIsFree) ORDER BY next_attempt_at LIMIT ?
         """
 

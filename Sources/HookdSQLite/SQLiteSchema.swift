@@ -117,9 +117,13 @@ enum SQLiteSchema {
 
     // An event whose payload is its request's whole body (every single-event request) keeps it
     // once, in the request: half the bytes each accepted event writes to the WAL.
-    // Pending jobs in id order, so a claim reads the oldest few instead of sorting the whole backlog.
+    // Pending jobs in id order, so a claim reads the oldest few instead of sorting the whole backlog;
+    // due retries in time order.
     private static let version3 = [
         "ALTER TABLE events ADD COLUMN payload_is_body INTEGER NOT NULL DEFAULT 0 CHECK (payload_is_body IN (0, 1))",
         "CREATE INDEX jobs_pending ON jobs(id) WHERE state = 'pending'",
+        // Retries only: a job that goes pending → running → done no longer moves in this index.
+        "DROP INDEX jobs_due",
+        "CREATE INDEX jobs_due ON jobs(next_attempt_at) WHERE state = 'failed'",
     ]
 }
