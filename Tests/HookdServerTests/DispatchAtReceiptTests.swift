@@ -29,6 +29,28 @@ struct DispatchAtReceiptTests {
         #expect(try decided("/webhooks/passfort", "passfort/batch_of_3.json") == nil)
         #expect(try decided("/webhooks/ethpass", "ethpass/pass_expire.json") == nil)
 
+        // The receipt alone, with no dispatcher at all: the passport event is stored dispatched with
+        // its pending job; the passfort batch (order_by) is left undispatched for the loop.
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("hookd-receipt-\(UUID().uuidString).sqlite")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let store = try SQLiteStore(path: scratch.path)
+        let receipt = Receipt(sources: sources, store: store)
+        func receive(_ path: String, _ example: String, headers: [(name: String, value: String)]) async throws -> ReceiptAnswer {
+            let source = try #require(sources.byPath[path])
+            let request = IncomingRequest(method: "POST", path: path, headers: headers, peer: nil)
+            return await receipt.receive(request, body: try TestDaemon.example(example), source: source, client: "test")
+        }
+        let plain = try await receive("/webhooks/passport", "passport/user_delete.json", headers: [(name: "Authorization", value: "dev-passport-key")])
+        #expect(plain.status == 200)
+        let plainID = try #require(plain.events.first)
+        let laned = try await receive("/webhooks/passfort", "passfort/batch_of_3.json", headers: [(name: "Authorization", value: "Bearer yourSecret")])
+        #expect(laned.status == 200, "\(laned.body)")
+        let storedPlain = try #require(try await store.event(id: plainID, source: "passport").event)
+        #expect(storedPlain.dispatched)
+        #expect(storedPlain.jobs.map(\.rule) == ["plain"] && storedPlain.jobs.map(\.state) == [.pending])
+        #expect(try await store.undispatchedEvents(limit: 10, excludingSources: []).map(\.source) == ["passfort", "passfort", "passfort"])
+        try await store.close()
+
         // Over HTTP: the event is stored with its job, which the dispatcher (woken for jobs) runs.
         let answer = try await daemon.sendSigned("passport", body: try TestDaemon.example("passport/user_delete.json"))
         #expect(answer.status == 200)

@@ -71,36 +71,29 @@ struct CivilTime: Equatable {
 
 extension CivilTime {
     /// `YYYY-MM-DDTHH:MM:SS.mmmZ`, written digit by digit (every log line and event has one).
-    /// Years outside 0...9999 are written as they are, at least four digits.
+    /// A year outside 0...9999 is written as it is, padded to four digits.
     var rfc3339: String {
-        guard (0...9999).contains(year) else {
-            let digits = String(year.magnitude)
-            let yearText = (year < 0 ? "-" : "") + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
-            return yearText + String(CivilTime(year: 2000, month: month, day: day, hour: hour, minute: minute, second: second,
-                                               millisecond: millisecond).rfc3339.dropFirst(4))
-        }
-        var bytes = [UInt8](repeating: 0, count: 24)
-        func put(_ value: Int, at offset: Int, width: Int) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        func append(_ value: Int, width: Int, then separator: Character) {
+            let start = bytes.count
             var value = value
-            for index in stride(from: offset + width - 1, through: offset, by: -1) {
-                bytes[index] = UInt8(ascii: "0") + UInt8(value % 10)
+            for _ in 0..<width {
+                bytes.insert(UInt8(ascii: "0") + UInt8(value % 10), at: start)
                 value /= 10
             }
+            bytes.append(UInt8(ascii: separator.unicodeScalars.first!))
         }
-        put(year, at: 0, width: 4)
-        bytes[4] = UInt8(ascii: "-")
-        put(month, at: 5, width: 2)
-        bytes[7] = UInt8(ascii: "-")
-        put(day, at: 8, width: 2)
-        bytes[10] = UInt8(ascii: "T")
-        put(hour, at: 11, width: 2)
-        bytes[13] = UInt8(ascii: ":")
-        put(minute, at: 14, width: 2)
-        bytes[16] = UInt8(ascii: ":")
-        put(second, at: 17, width: 2)
-        bytes[19] = UInt8(ascii: ".")
-        put(millisecond, at: 20, width: 3)
-        bytes[23] = UInt8(ascii: "Z")
+        guard (0...9999).contains(year) else {
+            let digits = String(year.magnitude)
+            let text = String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+            return (year < 0 ? "-" : "") + text + String(CivilTime(year: 0, month: month, day: day, hour: hour, minute: minute,
+                                                                   second: second, millisecond: millisecond).rfc3339.dropFirst(4))
+        }
+        for (value, width, separator) in [(year, 4, "-"), (month, 2, "-"), (day, 2, "T"), (hour, 2, ":"), (minute, 2, ":"),
+                                          (second, 2, "."), (millisecond, 3, "Z")] as [(Int, Int, Character)] {
+            append(value, width: width, then: separator)
+        }
         return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -46,18 +46,20 @@ public protocol Store: Sendable {
     func claimJobs(source: String, eventID: String, now: Date) async throws(StoreError) -> [ClaimedJob]
 
     /// Claims up to `limit` due jobs (failed with `next_attempt_at <= now`, the longest due first;
-    /// then pending, oldest first), marking them `running` with `claimed_at = now`; a claimed job is not returned again
-    /// until `finish` or `resumeInterruptedJobs` puts it back. A job with an `order_by` key is due
+    /// then pending, oldest first), marking them `running` with `claimed_at = now`; a claimed job
+    /// is not returned again until `finish` or `resumeInterruptedJobs` puts it back. A job with an `order_by` key is due
     /// only when every earlier-received job of its (source, key, rule) is done or dead.
     func claimDueJobs(now: Date, limit: Int) async throws(StoreError) -> [ClaimedJob]
 
     /// Records `attempt` (if a run happened) and moves the job as `transition` says, in one transaction.
     func finish(job: Int64, attempt: AttemptRecord?, transition: JobTransition) async throws(StoreError)
 
-    /// `finish` for a caller that need not wait for the record (the dispatcher's loop): the write is
-    /// queued before this returns, so a store that writes in order records it before any later
-    /// write of the caller's, and closing the store waits for it. `completion` is called once it is
-    /// recorded or failed, on a thread of the store's choosing.
+    /// `finish` for a caller that need not wait for the record (the dispatcher's loop). `completion`
+    /// is called once it is recorded or failed, on a thread of the store's choosing. A store with a
+    /// writer of its own queues the write before this returns, so it is recorded before any later
+    /// write of the caller's and closing the store waits for it. The default runs `finish` in a task,
+    /// in no set order with later writes: a record that misses a closing store leaves its job
+    /// `running`, so it runs again after the next start (at least once).
     func finish(job: Int64, attempt: AttemptRecord?, transition: JobTransition,
                 completion: @escaping @Sendable (Result<Void, StoreError>) -> Void)
 
@@ -85,19 +87,21 @@ public protocol Store: Sendable {
 extension Store {
     public func finish(job: Int64, attempt: AttemptRecord?, transition: JobTransition,
                        completion: @escaping @Sendable (Result<Void, StoreError>) -> Void) {
-        Task {
-            do throws(StoreError) {
-                completion(.success(try await finish(job: job, attempt: attempt, transition: transition)))
-            } catch {
-                completion(.failure(error))
-            }
+        Self.inTask(completion) { () async throws(StoreError) in
+            try await finish(job: job, attempt: attempt, transition: transition)
         }
     }
 
     public func accept(_ events: [IncomingEvent], completion: @escaping @Sendable (Result<AcceptResult, StoreError>) -> Void) {
+        Self.inTask(completion) { () async throws(StoreError) in try await accept(events) }
+    }
+
+    /// The default of the callback forms: `operation` in a task, its result handed to `completion`.
+    private static func inTask<T: Sendable>(_ completion: @escaping @Sendable (Result<T, StoreError>) -> Void,
+                                            _ operation: @escaping @Sendable () async throws(StoreError) -> T) {
         Task {
             do throws(StoreError) {
-                completion(.success(try await accept(events)))
+                completion(.success(try await operation()))
             } catch {
                 completion(.failure(error))
             }
