@@ -11,26 +11,8 @@ cd "$(dirname "$0")/.."
 a=$1 b=$2 rounds=${3:-3} duration=${4:-8s}
 scripts/install-deps.sh bench
 work=$PWD/.build/bench-ab
-rm -rf "$work" && mkdir -p "$work/rules"
-if [[ ${MODE:-receipt} == dispatch ]]; then
-  echo 'return { on = { source = "passage" }, handle = function(event) end }' > "$work/rules/instant.lua"
-else
-  echo 'return { on = { source = "nothing-here" }, handle = function(event) end }' > "$work/rules/unmatched.lua"
-fi
-cat > "$work/hookd.yaml" <<YAML
-server: { listen: 127.0.0.1:18090, max_body: 1MiB }
-admin: { listen: 127.0.0.1:19095 }
-store: sqlite:data/hookd.sqlite
-rules: rules/
-pid_file: data/hookd.pid
-sources:
-  - name: passage
-    path: /webhooks/passage
-    provider: passage
-    auth: { scheme: header, header: X-Hookd-Key, secret_env: BENCH_KEY }
-YAML
-export BENCH_KEY=bench-key-0123456789 HOOKD_BENCH_KEY=bench-key-0123456789
-export HOOKD_BENCH_FIXTURE=$PWD/examples/passage/data_available.json HOOKD_BENCH_PATH=/webhooks/passage
+source bench/bench-project.sh
+bench_project "$work" 18090 19095
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 # "TID NAME TICKS" per thread, sorted by TID for join (a thread started during the run counts from 0).
 per_thread() { for task in /proc/$1/task/*; do echo "$(basename "$task") $(tr ' ' _ < "$task/comm") $(awk '{ print $14 + $15 }' "$task/stat")"; done | sort; }

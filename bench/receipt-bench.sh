@@ -28,30 +28,8 @@ hookd=${HOOKD_BINARY:-$(swift build -c release --show-bin-path)/hookd}
 
 # The store must be on a real disk: tmpfs makes fsync free and the figure meaningless.
 work=$PWD/.build/bench-receipt
-rm -rf "$work" && mkdir -p "$work/rules"
-export BENCH_KEY=bench-key-0123456789 HOOKD_BENCH_KEY=bench-key-0123456789
-export HOOKD_BENCH_FIXTURE=$PWD/examples/passage/data_available.json HOOKD_BENCH_PATH=/webhooks/passage
-if [[ $mode == dispatch ]]; then
-  echo 'return { on = { source = "passage" }, handle = function(event) end }' > "$work/rules/instant.lua"
-elif [[ $mode == reload ]]; then
-  for n in $(seq -w 1 1000); do
-    printf 'return { on = { source = "passage", type = "generated.%s", status = { "a", "b*" } },\n  when = function(event) return event.data ~= nil end,\n  handle = function(event) log.info("rule %s") end }\n' "$n" "$n" > "$work/rules/gen-$n.lua"
-  done
-else
-  echo 'return { on = { source = "nothing-here" }, handle = function(event) end }' > "$work/rules/unmatched.lua"
-fi
-cat > "$work/hookd.yaml" <<YAML
-server: { listen: 127.0.0.1:18080, max_body: 1MiB }
-admin: { listen: 127.0.0.1:19090 }
-store: sqlite:data/hookd.sqlite
-rules: rules/
-pid_file: data/hookd.pid
-sources:
-  - name: passage
-    path: /webhooks/passage
-    provider: passage
-    auth: { scheme: header, header: X-Hookd-Key, secret_env: BENCH_KEY }
-YAML
+source bench/bench-project.sh
+bench_project "$work" 18080 19090
 
 peak_rss() { awk '/VmHWM/ { printf "%.1f MiB", $2 / 1024 }' "/proc/$1/status"; }
 run_wrk() { HOOKD_BENCH_RUN=$1 wrk -t2 -c"$connections" -d"$duration" --latency -s bench/receipt_wrk.lua "http://127.0.0.1:$2" | grep '^RESULT'; }
