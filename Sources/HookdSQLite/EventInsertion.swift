@@ -26,6 +26,8 @@ enum EventInsertion {
             var request: Int
             /// The rules decided at receipt: the event is stored dispatched, with their jobs.
             var rules: [String]?
+            /// Its jobs are stored running, claimed by the receipt (`IncomingEvent.claimedAtReceipt`).
+            var claimed: Bool
         }
 
         struct Request: Sendable {
@@ -49,7 +51,8 @@ enum EventInsertion {
                 events.append(Event(source: event.source, id: event.id, type: event.type, status: event.status,
                                     timestamp: event.timestamp, payload: event.payload, dataPath: ColumnCoding.json(event.dataPath),
                                     orderKey: event.orderKey, receivedAt: ColumnCoding.milliseconds(event.receivedAt),
-                                    request: requests.count - 1, rules: event.rules))
+                                    request: requests.count - 1, rules: event.rules,
+                                    claimed: event.rules != nil && event.claimedAtReceipt))
             }
         }
     }
@@ -67,7 +70,7 @@ enum EventInsertion {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (source, id) DO NOTHING
             """, in: db)
-        for event in rows.events {
+        for (index, event) in rows.events.enumerated() {
             let requestID: Int64
             if let known = written[event.request] {
                 requestID = known
@@ -102,7 +105,11 @@ enum EventInsertion {
             result.accepted.append(event.id)
             if let rules = event.rules {
                 result.dispatchedOnReceipt += 1
-                result.jobsCreated += try insertJobs(rules, eventSeq: db.lastInsertedRowID, of: event, in: db)
+                let made = try insertJobs(rules, eventSeq: db.lastInsertedRowID, of: event, in: db)
+                result.jobsCreated += made.count
+                if event.claimed {
+                    result.claimed += made.map { AcceptResult.ClaimedAtReceipt(job: $0.id, rule: $0.rule, event: index) }
+                }
             }
         }
         for (request, id) in written where !kept.contains(request) {
@@ -111,21 +118,24 @@ enum EventInsertion {
         return result
     }
 
-    /// One pending job per rule of an event dispatched at receipt (as `JobWriting.dispatch` makes
-    /// them for the loop); how many were made.
-    private static func insertJobs(_ rules: [String], eventSeq: Int64, of event: Rows.Event, in db: Database) throws -> Int {
-        guard !rules.isEmpty else { return 0 }
+    /// One job per rule of an event dispatched at receipt (as `JobWriting.dispatch` makes them for
+    /// the loop): pending, or running when the receipt claimed them; the jobs made.
+    private static func insertJobs(_ rules: [String], eventSeq: Int64, of event: Rows.Event,
+                                   in db: Database) throws -> [(id: Int64, rule: String)] {
+        guard !rules.isEmpty else { return [] }
         let insert = try RawStatement(sql: """
-            INSERT INTO jobs (event_seq, rule, source, order_key) VALUES (?, ?, ?, ?)
+            INSERT INTO jobs (event_seq, rule, source, order_key, state, claimed_at) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (event_seq, rule) DO NOTHING
             """, in: db)
-        var made = 0
+        var made: [(id: Int64, rule: String)] = []
         for rule in rules {
             insert.bind(1, eventSeq)
             insert.bind(2, rule)
             insert.bind(3, event.source)
             insert.bind(4, event.orderKey)
-            made += try insert.run()
+            insert.bind(5, event.claimed ? JobState.running.rawValue : JobState.pending.rawValue)
+            insert.bind(6, event.claimed ? event.receivedAt : nil)
+            if try insert.run() == 1 { made.append((db.lastInsertedRowID, rule)) }
         }
         return made
     }

@@ -20,8 +20,15 @@ final class GroupCommitWriter: Sendable {
         let answer: @Sendable (Result<any Sendable, StoreError>) -> Void
     }
 
+    private struct PendingFinish: Sendable {
+        let row: FinishRow
+        let answer: @Sendable (Result<Void, StoreError>) -> Void
+    }
+
     private struct State: Sendable {
         var queue: [PendingBatch] = []
+        /// Finished runs, recorded together in the next transaction.
+        var finishes: [PendingFinish] = []
         var isWriting = false
         var isClosed = false
         var idleWaiters: [@Sendable () -> Void] = []
@@ -65,21 +72,33 @@ final class GroupCommitWriter: Sendable {
         submit(events: 0, isAccept: false, body, answer: answer)
     }
 
+    /// Queues a finished run's record; `answer` is called on the writer's queue once it is durable.
+    /// Every finish queued meanwhile is written by one statement pair each, in one batch of the next
+    /// transaction: no closure or result of its own per run.
+    func finish(_ row: FinishRow, answer: @escaping @Sendable (Result<Void, StoreError>) -> Void) {
+        enqueue({ $0.finishes.append(PendingFinish(row: row, answer: answer)) }, refused: { answer(.failure($0)) })
+    }
+
     private func submit<T: Sendable>(events: Int, isAccept: Bool, _ body: @escaping @Sendable (Database) throws -> T,
                                      answer: @escaping @Sendable (Result<T, StoreError>) -> Void) {
         let batch = PendingBatch(events: events, isAccept: isAccept, apply: { db in try body(db) }, answer: { result in
             // The value is the one `body` returned, so the cast cannot fail.
             answer(result.map { $0 as! T })
         })
+        enqueue({ $0.queue.append(batch) }, refused: { batch.answer(.failure($0)) })
+    }
+
+    /// Adds to the queue and starts the writer when it is idle; `refused` once the writer is closed.
+    private func enqueue(_ add: (inout State) -> Void, refused: (StoreError) -> Void) {
         let start = state.withLock { state -> Bool? in
             guard !state.isClosed else { return nil }
-            state.queue.append(batch)
+            add(&state)
             guard !state.isWriting else { return false }
             state.isWriting = true
             return true
         }
         switch start {
-        case nil: answer(.failure(.unavailable(.storeIsClosed, detail: "")))
+        case nil: refused(.unavailable(.storeIsClosed, detail: ""))
         case true?: queue.async { self.writeUntilIdle() }
         case false?: break
         }
@@ -101,7 +120,11 @@ final class GroupCommitWriter: Sendable {
     private func writeUntilIdle() {
         while true {
             let group = state.withLock { state -> [PendingBatch] in
-                let group = takeGroup(from: &state.queue)
+                var group = takeGroup(from: &state.queue)
+                if !state.finishes.isEmpty {
+                    group.insert(Self.batch(of: state.finishes), at: 0)
+                    state.finishes.removeAll(keepingCapacity: true)
+                }
                 if group.isEmpty { state.isWriting = false }
                 return group
             }
@@ -119,7 +142,16 @@ final class GroupCommitWriter: Sendable {
         for waiter in waiters { waiter() }
     }
 
-    /// The oldest queued batches, as many as fit in one transaction (always at least one).
+    /// The finishes queued since the last transaction, as one batch.
+    private static func batch(of finishes: [PendingFinish]) -> PendingBatch {
+        let rows = finishes.map(\.row)
+        return PendingBatch(events: 0, isAccept: false, apply: { db in try JobWriting.finish(rows, in: db) }, answer: { result in
+            let outcome = result.map { _ in () }
+            for finish in finishes { finish.answer(outcome) }
+        })
+    }
+
+    /// The oldest queued batches (possibly none), as many as fit in one transaction (always at least one).
     private func takeGroup(from queue: inout [PendingBatch]) -> [PendingBatch] {
         var count = 0
         var events = 0

@@ -81,43 +81,47 @@ enum JobWriting {
         }
     }
 
-    static func finish(job: Int64, attempt: AttemptRecord?, transition: JobTransition, in db: Database) throws {
-        // Cached statements: every run ends here, inside the one writer's transaction.
-        if let attempt {
-            try db.cachedStatement(sql: """
-                INSERT INTO attempts (job_id, round, number, started_at, duration_us, outcome, error, calls, logs)
-                VALUES (?1, (SELECT round FROM jobs WHERE id = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                ON CONFLICT (job_id, round, number) DO UPDATE SET started_at = excluded.started_at,
-                    duration_us = excluded.duration_us, outcome = excluded.outcome, error = excluded.error,
-                    calls = excluded.calls, logs = excluded.logs
-                """).execute(arguments: [
-                    job, attempt.number, ColumnCoding.milliseconds(attempt.startedAt),
-                    ColumnCoding.microseconds(attempt.duration), attempt.outcome.rawValue, attempt.error,
-                    attempt.calls.isEmpty ? "[]" : try ColumnCoding.json(attempt.calls),
-                    attempt.logs.isEmpty ? "[]" : try ColumnCoding.json(attempt.logs),
-                ])
-        }
-        let state: JobState
-        var nextAttemptAt: Int64?
-        var error = attempt?.error
-        switch transition {
-        case .done:
-            state = .done
-        case .retry(let at):
-            state = .failed
-            nextAttemptAt = ColumnCoding.milliseconds(at)
-        case .awaitRedelivery:
-            state = .failed
-        case .dead(let reason):
-            state = .dead
-            error = reason
-        }
-        try db.cachedStatement(sql: """
+    /// Records attempts and moves their jobs to their next state, in the open transaction.
+    static func finish(_ rows: [FinishRow], in db: Database) throws {
+        // Bound and stepped through the C API: every run ends here, on the one writer's thread.
+        let insertAttempt = try RawStatement(sql: """
+            INSERT INTO attempts (job_id, round, number, started_at, duration_us, outcome, error, calls, logs)
+            VALUES (?1, (SELECT round FROM jobs WHERE id = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            ON CONFLICT (job_id, round, number) DO UPDATE SET started_at = excluded.started_at,
+                duration_us = excluded.duration_us, outcome = excluded.outcome, error = excluded.error,
+                calls = excluded.calls, logs = excluded.logs
+            """, in: db)
+        let updateJob = try RawStatement(sql: """
             UPDATE jobs SET state = ?, attempts = coalesce(?, attempts), next_attempt_at = ?, claimed_at = NULL,
                 last_error = ?, outcome = ?
             WHERE id = ?
-            """).execute(arguments: [state.rawValue, attempt?.number, nextAttemptAt, error,
-                             attempt?.outcome.rawValue ?? "dead", job])
+            """, in: db)
+        let release = try RawStatement(sql: "UPDATE jobs SET state = 'pending', claimed_at = NULL WHERE id = ? AND state = 'running'", in: db)
+        for row in rows {
+            if row.isRelease {
+                release.bind(1, row.job)
+                try release.run()
+                continue
+            }
+            if let attempt = row.attempt {
+                insertAttempt.bind(1, row.job)
+                insertAttempt.bind(2, attempt.number)
+                insertAttempt.bind(3, attempt.startedAt)
+                insertAttempt.bind(4, attempt.durationMicroseconds)
+                insertAttempt.bind(5, attempt.outcome)
+                insertAttempt.bind(6, attempt.error)
+                insertAttempt.bind(7, attempt.calls)
+                insertAttempt.bind(8, attempt.logs)
+                try insertAttempt.run()
+            }
+            updateJob.bind(1, row.state)
+            updateJob.bind(2, row.attempt?.number)
+            updateJob.bind(3, row.nextAttemptAt)
+            updateJob.bind(4, row.lastError)
+            updateJob.bind(5, row.outcome)
+            updateJob.bind(6, row.job)
+            try updateJob.run()
+        }
     }
 
     /// The jobs `selection` picks, reset to attempt 0 in a new round and due now.

@@ -95,13 +95,22 @@ public final class SQLiteStore: Store {
     }
 
     public func finish(job: Int64, attempt: AttemptRecord?, transition: JobTransition) async throws(StoreError) {
-        try await write { db in try JobWriting.finish(job: job, attempt: attempt, transition: transition, in: db) }
+        try checkOpen()
+        try await withCheckedContinuation { continuation in
+            finish(job: job, attempt: attempt, transition: transition) { continuation.resume(returning: $0) }
+        }.get()
     }
 
     public func finish(job: Int64, attempt: AttemptRecord?, transition: JobTransition,
                        completion: @escaping @Sendable (Result<Void, StoreError>) -> Void) {
         if isClosed.load(ordering: .acquiring) { return completion(.failure(.unavailable(.storeIsClosed, detail: path))) }
-        writer.write({ db in try JobWriting.finish(job: job, attempt: attempt, transition: transition, in: db) }, answer: completion)
+        let row: FinishRow
+        do {
+            row = try FinishRow(job: job, attempt: attempt, transition: transition)
+        } catch {
+            return completion(.failure(StoreError(sqlite: error)))
+        }
+        writer.finish(row, answer: completion)
     }
 
     public func resumeInterruptedJobs() async throws(StoreError) -> Int {

@@ -2,7 +2,7 @@ import CLuaShim
 
 /// One sandboxed Lua state with a program loaded, running one run at a time.
 ///
-/// Not thread-safe: a worker is confined to one thread at a time (`WorkerThread` gives each its own).
+/// Not thread-safe: a worker is confined to one thread at a time (`WorkerSlot` gives each its own).
 /// It only hands the C shim bytes and reads bytes back; it never calls the Lua API itself, so no
 /// Swift frame can sit between a Lua error and the `lua_pcall`/`lua_resume` that catches it.
 public final class LuaWorker: @unchecked Sendable {

@@ -1,9 +1,12 @@
 import Synchronization
 import Foundation
 
-/// A pool of Lua workers, each on a thread of its own, that runs rule runs to their end: it hands
-/// each run to a free worker, performs the run's HTTP calls through `HostCalls` between steps, and
-/// enforces the wall time while a run waits for an answer.
+/// A pool of Lua workers, each on a thread of its own, that runs rule runs to their end: runs queue
+/// in one `RunQueue`, each worker takes the next when it is free, performs the run's HTTP calls
+/// through `HostCalls` between steps, and enforces the wall time while a run waits for an answer.
+///
+/// `submit` is the pool's own form: the run's result is handed to a callback on the worker's
+/// thread, with no task or continuation per run. `run` is the async form built on it.
 ///
 /// A watchdog watches every step under way in a worker: one still inside Lua past twice the run's
 /// wall time is stuck in C code, where the count hook cannot fire (a pathological pattern, a huge
@@ -12,16 +15,14 @@ import Foundation
 public final class WorkerPool: Sendable {
     public let program: LuaProgram
     public let size: Int
+    private let queue = RunQueue()
     private let state: Mutex<PoolState>
     private let watchdog: Watchdog
 
     private struct PoolState {
-        var idle: [WorkerSlot] = []
         var all: [WorkerSlot] = []
-        var waiters: [CheckedContinuation<WorkerSlot, Never>] = []
         var abandoned = 0
         var nextID = 0
-        var closed = false
     }
 
     /// Builds `size` workers with `program` loaded; throws the first load error.
@@ -30,11 +31,10 @@ public final class WorkerPool: Sendable {
         self.size = max(1, size)
         var initial = PoolState()
         for _ in 0..<self.size {
-            let slot = try WorkerSlot(id: initial.nextID, program: program)
+            initial.all.append(try WorkerSlot(id: initial.nextID, program: program, queue: queue))
             initial.nextID += 1
-            initial.idle.append(slot)
-            initial.all.append(slot)
         }
+        for slot in initial.all { slot.start() }
         state = Mutex(initial)
         watchdog = Watchdog(interval: watchdogInterval)
         // The watchdog has a thread of its own: it must fire even when every thread of Swift's
@@ -47,94 +47,49 @@ public final class WorkerPool: Sendable {
     /// Workers the watchdog has replaced since the pool started.
     public var abandonedWorkers: Int { state.withLock { $0.abandoned } }
 
+    /// Runs waiting for a free worker.
+    public var queuedRuns: Int { queue.count }
+
+    /// Queues a run for the next free worker. On a closed pool the run starts and ends at once,
+    /// failed.
+    public func submit(_ run: PoolRun) {
+        submit([run])
+    }
+
+    /// Queues several runs at once (one lock, one wakeup).
+    public func submit(_ runs: [PoolRun]) {
+        guard !runs.isEmpty, !queue.push(runs) else { return }
+        for run in runs {
+            run.begin()?.end(RunResult(outcome: .failed(RunFailure(message: "the Lua workers are shut down")), duration: .zero))
+        }
+    }
+
     /// Runs rule `rule` of the program to its end.
     public func run(rule: Int, mode: LuaWorker.Mode = .handle, eventJSON: [UInt8], limits: RunLimits,
                     host: any HostCalls) async -> RunResult {
-        // The run's time starts once it has a worker: waiting in the queue is not the rule's time.
-        let slot = await acquire()
-        let started = ContinuousClock.now
-        let runDeadline = started + limits.wallTime
-        // A step is stuck once the run is past twice its wall time; a step that starts late (after
-        // a long wait for an answer) still gets one wall time of its own, since the hook ends it
-        // within that unless it is stuck in C.
-        let runStuckAt = started + limits.wallTime * 2
-        var stuckDeadline: ContinuousClock.Instant { max(runStuckAt, .now + limits.wallTime) }
-        var step = await slot.execute(until: stuckDeadline) {
-            $0.start(rule: rule, mode: mode, eventJSON: eventJSON, limits: limits)
-        }
-        while true {
-            switch step {
-            case nil:
-                replace(slot)
-                return RunResult(outcome: .failed(RunFailure(
-                    message: "wall time limit of \(limits.wallTimeText) exceeded while inside a C function "
-                        + "(e.g. a pathological pattern); its Lua worker was replaced",
-                    limit: .wallTime)), duration: ContinuousClock.now - started)
-            case let .finished(result)?:
-                release(slot)
-                return result
-            case let .needsHTTP(request)?:
-                let answer = await Self.perform(request, host: host, deadline: runDeadline)
-                if let answer {
-                    let sent = host.answerWasSent(for: request)
-                    step = await slot.execute(until: stuckDeadline) { $0.resume(with: answer, sent: sent) }
-                } else {
-                    step = await slot.execute(until: stuckDeadline) { .finished($0.cancel(limit: .wallTime)) }
+        await withCheckedContinuation { continuation in
+            submit(PoolRun {
+                PoolRun.Start(rule: rule, mode: mode, eventJSON: eventJSON, limits: limits, host: host) {
+                    continuation.resume(returning: $0)
                 }
-            }
+            })
         }
     }
 
-    /// Stops every worker thread once its current job ends.
+    /// Takes no new runs; the workers finish the queued ones, then their threads end.
     public func close() {
         watchdog.stop()
-        let slots = state.withLock { state -> [WorkerSlot] in
-            state.closed = true
-            return state.all
-        }
-        for slot in slots { slot.thread.stop() }
+        queue.close()
     }
 
-    /// The host's answer, or nil when the run's deadline passed first.
-    private static func perform(_ request: HTTPCallRequest, host: any HostCalls,
-                                deadline: ContinuousClock.Instant) async -> HTTPCallAnswer? {
-        if ContinuousClock.now >= deadline { return nil }
-        return await withTaskGroup(of: HTTPCallAnswer?.self) { group in
-            group.addTask { await host.perform(request, deadline: deadline) }
-            group.addTask {
-                try? await Task.sleep(until: deadline, clock: .continuous)
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
-    }
-
-    private func acquire() async -> WorkerSlot {
-        if let slot = state.withLock({ $0.idle.popLast() }) { return slot }
-        return await withCheckedContinuation { continuation in
-            let slot = state.withLock { state -> WorkerSlot? in
-                if let slot = state.idle.popLast() { return slot }
-                state.waiters.append(continuation)
-                return nil
-            }
-            if let slot { continuation.resume(returning: slot) }
-        }
-    }
-
-    private func release(_ slot: WorkerSlot) {
-        let waiter = state.withLock { state -> CheckedContinuation<WorkerSlot, Never>? in
-            if !state.waiters.isEmpty { return state.waiters.removeFirst() }
-            state.idle.append(slot)
-            return nil
-        }
-        waiter?.resume(returning: slot)
+    private func checkStuckWorkers() {
+        let slots = state.withLock { $0.all }
+        let now = ContinuousClock.now
+        for slot in slots where slot.abandonIfStuck(now: now) { replace(slot) }
     }
 
     /// Puts a fresh worker in the place of an abandoned one.
     private func replace(_ slot: WorkerSlot) {
-        slot.thread.stop()
         let id = state.withLock { state -> Int in
             state.abandoned += 1
             state.all.removeAll { $0 === slot }
@@ -142,70 +97,9 @@ public final class WorkerPool: Sendable {
             return state.nextID
         }
         // The program loaded once already, so it loads again; if memory is short, the pool shrinks.
-        guard let fresh = try? WorkerSlot(id: id, program: program) else { return }
+        guard let fresh = try? WorkerSlot(id: id, program: program, queue: queue) else { return }
         state.withLock { $0.all.append(fresh) }
-        release(fresh)
-    }
-
-    private func checkStuckWorkers() {
-        let slots = state.withLock { $0.all }
-        let now = ContinuousClock.now
-        for slot in slots { slot.abandonIfStuck(now: now) }
-    }
-}
-
-/// One worker and its thread, and the step under way on it (for the watchdog).
-final class WorkerSlot: @unchecked Sendable {
-    let id: Int
-    let thread: WorkerThread
-    let worker: LuaWorker
-    private let inFlight = Mutex<(deadline: ContinuousClock.Instant, resume: ResumeOnce)?>(nil)
-
-    init(id: Int, program: LuaProgram) throws(LuaLoadError) {
-        self.id = id
-        worker = try LuaWorker(program: program)
-        thread = WorkerThread(name: "hookd-lua-\(id)")
-    }
-
-    /// Runs `body` on the slot's thread; nil when the watchdog abandoned the step.
-    func execute(until deadline: ContinuousClock.Instant,
-                 _ body: @escaping (LuaWorker) -> LuaWorker.Step) async -> LuaWorker.Step? {
-        await withCheckedContinuation { continuation in
-            let once = ResumeOnce(continuation)
-            inFlight.withLock { $0 = (deadline, once) }
-            thread.submit { [self] in
-                let step = body(worker)
-                inFlight.withLock { $0 = nil }
-                once.resume(step)
-            }
-        }
-    }
-
-    func abandonIfStuck(now: ContinuousClock.Instant) {
-        let stuck = inFlight.withLock { current -> ResumeOnce? in
-            guard let (deadline, once) = current, now >= deadline else { return nil }
-            current = nil
-            return once
-        }
-        stuck?.resume(nil)
-    }
-}
-
-/// Resumes a continuation once: whichever of the worker and the watchdog comes first.
-final class ResumeOnce: @unchecked Sendable {
-    private let lock = NSLock()
-    private var continuation: CheckedContinuation<LuaWorker.Step?, Never>?
-
-    init(_ continuation: CheckedContinuation<LuaWorker.Step?, Never>) {
-        self.continuation = continuation
-    }
-
-    func resume(_ step: LuaWorker.Step?) {
-        lock.lock()
-        let pending = continuation
-        continuation = nil
-        lock.unlock()
-        pending?.resume(returning: step)
+        fresh.start()
     }
 }
 

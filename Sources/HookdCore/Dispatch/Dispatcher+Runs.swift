@@ -83,37 +83,90 @@ extension Dispatcher {
 
     /// One attempt of a claimed job, on the rule of that name in force now; true when it ended ok
     /// or skipped. `synchronous` (`mode: sync`): a failure waits for the provider's redelivery
-    /// instead of a backoff retry. With `awaitingRecord` false (the loop's runs) the attempt is
-    /// queued for the store's writer and the run returns without waiting for its commit: the job
-    /// stays `running` (never claimed again) until it is recorded.
+    /// instead of a backoff retry. The attempt is recorded before it returns.
     @discardableResult
-    func run(_ job: ClaimedJob, synchronous: Bool = false, awaitingRecord: Bool = true) async -> Bool {
+    func run(_ job: ClaimedJob, synchronous: Bool = false) async -> Bool {
         let generation = self.generation()
-        let event = job.event
         guard let rule = generation.ruleSet.rule(named: job.rule) else {
             await finish(job, attempt: nil, transition: .dead(error: "rule removed"))
-            noteFinished(source: event.source)
-            logger.warning("rule removed: job dead", metadata: ["source": "\(event.source)", "event": "\(mask(event.id))", "rule": "\(job.rule)"])
+            noteRemoved(job)
             return false
         }
         let number = job.attempts + 1
-        let keyed = IdempotentHost(base: host, source: event.source, eventID: event.id, rule: rule.name)
+        let keyed = IdempotentHost(base: host, source: job.event.source, eventID: job.event.id, rule: rule.name)
         let startedAt = clock()
-        let result = await generation.pool.run(rule: rule.index, eventJSON: Self.document(for: event, attempt: number),
+        let result = await generation.pool.run(rule: rule.index, eventJSON: Self.document(for: job.event, attempt: number),
                                                limits: settings.limits, host: keyed)
         let attempt = attemptRecord(number: number, startedAt: startedAt, result: result)
-        let transition = transition(after: attempt, synchronous: synchronous)
-        if awaitingRecord {
-            await finish(job, attempt: attempt, transition: transition)
-        } else {
-            store.finish(job: job.id, attempt: attempt, transition: transition) { [logger, mask] result in
-                if case .failure(let error) = result {
-                    logger.error("cannot record an attempt of \(job.rule) on \(mask(job.event.id)): \(error)")
-                }
+        await finish(job, attempt: attempt, transition: transition(after: attempt, synchronous: synchronous))
+        logRun(event: job.event, rule: rule.name, attempt: attempt)
+        return attempt.outcome != .failed
+    }
+
+    /// One attempt of a claimed job, handed to the worker pool without a task: the rule of that
+    /// name in force when a worker takes it runs, and the attempt is queued for the store's writer
+    /// from the worker's thread, without waiting for its commit (the job stays `running`, never
+    /// claimed again, until it is recorded). `ended` is called once the attempt is queued.
+    func submit(_ job: ClaimedJob, ended: @escaping @Sendable () -> Void) {
+        let pool = generation().pool
+        pool.submit(poolRun(job, in: pool, ended: ended))
+    }
+
+    /// `submit` for several jobs, queued at once.
+    func submit(_ jobs: [ClaimedJob], ended: @escaping @Sendable (ClaimedJob) -> Void) {
+        let pool = generation().pool
+        pool.submit(jobs.map { job in poolRun(job, in: pool) { ended(job) } })
+    }
+
+    private func poolRun(_ job: ClaimedJob, in pool: WorkerPool, ended: @escaping @Sendable () -> Void) -> PoolRun {
+        PoolRun { [self] in
+            // The generation is read once per run: every read takes a lock and copies it.
+            let generation = self.generation()
+            // A reload while the job waited: it runs on the rules in force now, in their pool.
+            guard generation.pool === pool else {
+                submit(job, ended: ended)
+                return nil
+            }
+            // Stopping: a run not begun is not begun; the job goes back to pending for the next start.
+            guard !isStopping else {
+                record(job, attempt: nil, transition: .released)
+                ended()
+                return nil
+            }
+            guard let rule = generation.ruleSet.rule(named: job.rule) else {
+                record(job, attempt: nil, transition: .dead(error: "rule removed"))
+                noteRemoved(job)
+                ended()
+                return nil
+            }
+            let number = job.attempts + 1
+            let settings = settings(in: generation)
+            let mask = mask(in: generation)
+            let keyed = IdempotentHost(base: host(in: generation), source: job.event.source, eventID: job.event.id, rule: rule.name)
+            let startedAt = clock()
+            return PoolRun.Start(rule: rule.index, eventJSON: Self.document(for: job.event, attempt: number),
+                                 limits: settings.limits, host: keyed) { [self] result in
+                let attempt = attemptRecord(number: number, startedAt: startedAt, result: result, mask: mask)
+                record(job, attempt: attempt, transition: transition(after: attempt, settings: settings))
+                logRun(event: job.event, rule: rule.name, attempt: attempt, mask: mask)
+                ended()
             }
         }
-        logRun(event: event, rule: rule.name, attempt: attempt)
-        return attempt.outcome != .failed
+    }
+
+    /// Queues an attempt for the store's writer without waiting for its commit.
+    private func record(_ job: ClaimedJob, attempt: AttemptRecord?, transition: JobTransition) {
+        store.finish(job: job.id, attempt: attempt, transition: transition) { [logger, mask] result in
+            if case .failure(let error) = result {
+                // The job stays `running` and runs again after the next start (at least once).
+                logger.error("cannot record an attempt of \(job.rule) on \(mask(job.event.id)): \(error)")
+            }
+        }
+    }
+
+    private func noteRemoved(_ job: ClaimedJob) {
+        noteFinished(source: job.event.source)
+        logger.warning("rule removed: job dead", metadata: ["source": "\(job.event.source)", "event": "\(mask(job.event.id))", "rule": "\(job.rule)"])
     }
 
     private func finish(_ job: ClaimedJob, attempt: AttemptRecord?, transition: JobTransition) async {
@@ -127,8 +180,9 @@ extension Dispatcher {
 
     /// Done after ok or skipped; after a failure, dead once `max_attempts` are spent, else a retry
     /// after the backoff plus jitter, or (`synchronous`) a wait for the provider's redelivery.
-    func transition(after attempt: AttemptRecord, synchronous: Bool = false) -> JobTransition {
+    func transition(after attempt: AttemptRecord, synchronous: Bool = false, settings: Settings? = nil) -> JobTransition {
         guard attempt.outcome == .failed else { return .done }
+        let settings = settings ?? self.settings
         if synchronous { return .awaitRedelivery }
         guard attempt.number < settings.retry.maxAttempts else { return .dead(error: attempt.error ?? "failed") }
         let delay = settings.retry.delay(beforeRetry: attempt.number)
@@ -137,7 +191,8 @@ extension Dispatcher {
         return .retry(at: clock().addingTimeInterval(jittered))
     }
 
-    func attemptRecord(number: Int, startedAt: Date, result: RunResult, stage: String? = nil) -> AttemptRecord {
+    func attemptRecord(number: Int, startedAt: Date, result: RunResult, stage: String? = nil, mask: SecretMask? = nil) -> AttemptRecord {
+        let mask = mask ?? self.mask
         var outcome = AttemptRecord.Outcome.ok
         var error: String?
         switch result.outcome {
@@ -159,7 +214,8 @@ extension Dispatcher {
                              error: error, calls: calls, logs: logs)
     }
 
-    private func logRun(event: StoredEvent, rule: String, attempt: AttemptRecord) {
+    private func logRun(event: StoredEvent, rule: String, attempt: AttemptRecord, mask: SecretMask? = nil) {
+        let mask = mask ?? self.mask
         var metadata: Logger.Metadata = [
             "source": "\(event.source)", "event": "\(mask(event.id))", "rule": "\(rule)", "attempt": "\(attempt.number)",
             "outcome": "\(attempt.outcome.rawValue)", "duration_ms": "\(attempt.duration.milliseconds)",

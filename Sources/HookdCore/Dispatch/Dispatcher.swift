@@ -32,41 +32,28 @@ public final class Dispatcher: Sendable {
         /// Jobs claimed at most per Lua worker: claimed jobs wait for a worker inside the pool, so
         /// one claim (a write) serves many runs instead of one.
         public var claimedPerWorker: Int
+        /// Jobs claimed at receipt (`ReceiptRunner`) at most waiting for a worker or running; beyond
+        /// that the receipt stores jobs pending, for the loop.
+        public var claimedAtReceipt: Int
 
         public init(limits: RunLimits = .defaults, retry: RetryPolicy = RetryPolicy(), pollInterval: Duration = .milliseconds(200),
-                    dispatchBatch: Int = 100, maximumJitter: Double = 0.1, claimedPerWorker: Int = 16) {
+                    dispatchBatch: Int = 100, maximumJitter: Double = 0.1, claimedPerWorker: Int = 16,
+                    claimedAtReceipt: Int = 2048) {
             self.limits = limits
             self.retry = retry
             self.pollInterval = pollInterval
             self.dispatchBatch = max(1, dispatchBatch)
             self.maximumJitter = max(0, maximumJitter)
             self.claimedPerWorker = max(1, claimedPerWorker)
+            self.claimedAtReceipt = max(0, claimedAtReceipt)
         }
     }
 
     private struct LoopState {
         var task: Task<Void, Never>?
         var stopping = false
-        /// Claimed jobs not yet run to their end (queued or running).
+        /// Jobs the loop claimed that have not run to their end (queued in the pool or running).
         var inFlight = 0
-        /// Claimed jobs waiting for a runner, oldest first.
-        var queued: [ClaimedJob] = []
-        var queueStart = 0
-        /// Runner tasks under way: at most one per Lua worker, each running queued jobs in turn.
-        var runners = 0
-
-        /// The next queued job, or nil, in which case the calling runner ends (counted here, under
-        /// the same lock as the queue, so a job queued meanwhile always finds a runner).
-        mutating func nextJob() -> ClaimedJob? {
-            guard queueStart < queued.count else {
-                queued.removeAll(keepingCapacity: true)
-                queueStart = 0
-                runners -= 1
-                return nil
-            }
-            defer { queueStart += 1 }
-            return queued[queueStart]
-        }
     }
 
     let store: any Store
@@ -91,6 +78,11 @@ public final class Dispatcher: Sendable {
     private let claimNeeded = Atomic<Bool>(true)
     /// Set when events were accepted since the loop last read the undispatched ones.
     private let dispatchNeeded = Atomic<Bool>(true)
+    /// Jobs claimed at receipt (reserved, queued in the pool or running) not yet run to their end.
+    let claimedAtReceipt = Atomic<Int>(0)
+    /// Set once the loop has resumed the jobs an earlier process left running: a job claimed at
+    /// receipt before then would be put back to pending and run twice.
+    let resumedInterrupted = Atomic<Bool>(false)
     /// When a job of each source last finished, since this process started.
     private let lastFinished = Mutex<[String: Date]>([:])
 
@@ -115,19 +107,23 @@ public final class Dispatcher: Sendable {
     }
 
     /// The settings in force: the generation's limits and retry policy when it has its own.
-    var settings: Settings {
-        let current = generation()
+    var settings: Settings { settings(in: generation()) }
+
+    /// The settings of `generation` (read once by a run, for all it needs).
+    func settings(in generation: RuleGeneration) -> Settings {
         var settings = initialSettings
-        if let limits = current.limits { settings.limits = limits }
-        if let retry = current.retry { settings.retry = retry }
+        if let limits = generation.limits { settings.limits = limits }
+        if let retry = generation.retry { settings.retry = retry }
         return settings
     }
 
     /// Performs the rules' calls: the generation's outbound client when it has its own.
     var host: any HostCalls { generation().host ?? initialHost }
+    func host(in generation: RuleGeneration) -> any HostCalls { generation.host ?? initialHost }
 
     /// Hides secret values in what is recorded and logged.
     var mask: SecretMask { generation().mask ?? initialMask }
+    func mask(in generation: RuleGeneration) -> SecretMask { generation.mask ?? initialMask }
 
     /// When a job of each source last finished (ok, skipped, failed or dead), since start.
     public var lastProcessed: [String: Date] { lastFinished.withLock { $0 } }
@@ -177,7 +173,7 @@ public final class Dispatcher: Sendable {
         }
     }
 
-    private var isStopping: Bool { state.withLock { $0.stopping } }
+    var isStopping: Bool { state.withLock { $0.stopping } }
 
     private func loop() async {
         do {
@@ -186,37 +182,40 @@ public final class Dispatcher: Sendable {
         } catch {
             logger.error("dispatcher: cannot resume interrupted jobs: \(error)")
         }
-        await withDiscardingTaskGroup { group in
-            var lastClaim = ContinuousClock.now - settings.pollInterval
-            var lastDispatch = lastClaim
-            var moreToDispatch = true
-            while !isStopping {
-                var busy = false
-                do {
-                    // A read of new events only after an accept, after a full batch, or once per poll
-                    // interval (another process may share the store): finished runs wake the loop too.
-                    var dispatched = (full: false, createdJobs: false)
-                    if moreToDispatch || dispatchNeeded.exchange(false, ordering: .acquiringAndReleasing)
-                        || ContinuousClock.now - lastDispatch >= settings.pollInterval {
-                        lastDispatch = .now
-                        dispatched = try await dispatchNewEvents()
-                    }
-                    moreToDispatch = dispatched.full
-                    busy = dispatched.full
-                    // A claim is a write: only when jobs may have become due (new jobs, a finished
-                    // run, a replay), or once per poll interval for retries whose time came.
-                    if dispatched.createdJobs || claimNeeded.load(ordering: .acquiring)
-                        || ContinuousClock.now - lastClaim >= settings.pollInterval, let room = roomToClaim() {
-                        claimNeeded.store(false, ordering: .releasing)
-                        lastClaim = .now
-                        busy = try claimAndRun(in: &group, await store.claimDueJobs(now: clock(), limit: room)) || busy
-                    }
-                } catch {
-                    logger.error("dispatcher: store error: \(error)")
-                    busy = false
+        resumedInterrupted.store(true, ordering: .releasing)
+        var lastClaim = ContinuousClock.now - settings.pollInterval
+        var lastDispatch = lastClaim
+        var moreToDispatch = true
+        while !isStopping {
+            var busy = false
+            do {
+                // A read of new events only after an accept, after a full batch, or once per poll
+                // interval (another process may share the store): finished runs wake the loop too.
+                var dispatched = (full: false, createdJobs: false)
+                if moreToDispatch || dispatchNeeded.exchange(false, ordering: .acquiringAndReleasing)
+                    || ContinuousClock.now - lastDispatch >= settings.pollInterval {
+                    lastDispatch = .now
+                    dispatched = try await dispatchNewEvents()
                 }
-                if !busy { await wake.wait(timeout: settings.pollInterval) }
+                moreToDispatch = dispatched.full
+                busy = dispatched.full
+                // A claim is a write: only when jobs may have become due (new jobs, a finished
+                // run, a replay), or once per poll interval for retries whose time came.
+                if dispatched.createdJobs || claimNeeded.load(ordering: .acquiring)
+                    || ContinuousClock.now - lastClaim >= settings.pollInterval, let room = roomToClaim() {
+                    claimNeeded.store(false, ordering: .releasing)
+                    lastClaim = .now
+                    run(claimed: try await store.claimDueJobs(now: clock(), limit: room))
+                }
+            } catch {
+                logger.error("dispatcher: store error: \(error)")
+                busy = false
             }
+            if !busy { await wake.wait(timeout: settings.pollInterval) }
+        }
+        // Stopping: the runs under way end (each ended run signals), or `stop`'s grace runs out.
+        while state.withLock({ $0.inFlight }) > 0 || claimedAtReceipt.load(ordering: .acquiring) > 0 {
+            await wake.wait(timeout: .milliseconds(50))
         }
     }
 
@@ -229,31 +228,22 @@ public final class Dispatcher: Sendable {
         return maximum - inFlight
     }
 
-    /// Queues the jobs for the runners, starting runners up to one per Lua worker (a task per job,
-    /// each waiting for a worker, cost more than a short run); true when there may be more to claim
-    /// right away.
-    private func claimAndRun(in group: inout DiscardingTaskGroup, _ jobs: [ClaimedJob]) throws(StoreError) -> Bool {
-        guard !jobs.isEmpty else { return false }
-        let workers = generation().pool.size
-        let newRunners = state.withLock { state -> Int in
-            state.inFlight += jobs.count
-            state.queued += jobs
-            let start = min(workers - state.runners, state.queued.count - state.queueStart)
-            state.runners += max(0, start)
-            return max(0, start)
-        }
-        for _ in 0..<newRunners {
-            group.addTask {
-                while let job = self.state.withLock({ $0.nextJob() }) {
-                    await self.run(job, awaitingRecord: false)
-                    self.state.withLock { $0.inFlight -= 1 }
-                    self.claimNeeded.store(true, ordering: .releasing)
-                    self.wake.signal()
-                }
+    /// Hands the claimed jobs to the worker pool, where they queue for a free worker and run
+    /// without a task each (a task per job, waiting for a worker, cost more than a short run).
+    private func run(claimed jobs: [ClaimedJob]) {
+        guard !jobs.isEmpty else { return }
+        let maximum = generation().pool.size * settings.claimedPerWorker
+        state.withLock { $0.inFlight += jobs.count }
+        submit(jobs) { [self] job in
+            let left = state.withLock { state -> Int in
+                state.inFlight -= 1
+                return state.inFlight
             }
+            claimNeeded.store(true, ordering: .releasing)
+            // The loop is woken when it can claim again (a batch's worth of room, or none left in
+            // flight) or when the job may have held an `order_by` lane; not once per run.
+            if left == 0 || left == maximum / 2 || job.event.orderKey != nil { wake.signal() }
         }
-        // Jobs just claimed filled the free workers; a finishing run wakes the loop.
-        return false
     }
 
     /// Dispatches the oldest undispatched events, in one store transaction: whether a full batch

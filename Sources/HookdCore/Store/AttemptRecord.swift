@@ -68,7 +68,8 @@ public struct AttemptRecord: Sendable, Hashable {
     }
 }
 
-/// What becomes of a job once an attempt is recorded (or without one, when its rule is gone).
+/// What becomes of a job once an attempt is recorded (or without one, when its rule is gone or it
+/// was released unrun).
 public enum JobTransition: Sendable, Hashable {
     /// It succeeded or skipped: never run again.
     case done
@@ -79,6 +80,9 @@ public enum JobTransition: Sendable, Hashable {
     case awaitRedelivery
     /// No more attempts: kept, listed and replayable, with this error.
     case dead(error: String)
+    /// Not attempted (the dispatcher stopped before its run began): back to pending, as it was
+    /// before it was claimed, with no attempt recorded.
+    case released
 }
 
 /// A recorded attempt read back, with the rule of its job.

@@ -24,10 +24,15 @@ public struct IncomingEvent: Sendable, Hashable {
     /// pending job per rule, in the accept's own transaction. nil leaves the event to the
     /// dispatcher's loop (`Store.undispatchedEvents`).
     public var rules: [String]?
+    /// With `rules`: the jobs are stored already `running` (claimed by the receipt for a runner
+    /// that took them, `ReceiptRunner`) and listed in `AcceptResult.claimed`, instead of pending
+    /// for the loop to claim.
+    public var claimedAtReceipt: Bool
 
     public init(source: String, id: String, type: String, status: String? = nil,
                 timestamp: String? = nil, payload: [UInt8], dataPath: [String],
-                orderKey: String? = nil, receivedAt: Date, request: RawRequest, rules: [String]? = nil) {
+                orderKey: String? = nil, receivedAt: Date, request: RawRequest, rules: [String]? = nil,
+                claimedAtReceipt: Bool = false) {
         self.source = source
         self.id = id
         self.type = type
@@ -39,6 +44,7 @@ public struct IncomingEvent: Sendable, Hashable {
         self.receivedAt = receivedAt
         self.request = request
         self.rules = rules
+        self.claimedAtReceipt = claimedAtReceipt
     }
 
     /// The event of a parsed body element, received now or at `receivedAt`.
@@ -47,5 +53,11 @@ public struct IncomingEvent: Sendable, Hashable {
         self.init(source: source, id: parsed.id, type: parsed.type, status: parsed.status,
                   timestamp: parsed.timestamp, payload: parsed.payload, dataPath: parsed.dataPath,
                   orderKey: orderKey, receivedAt: receivedAt, request: request, rules: rules)
+    }
+
+    /// The event as the store holds it once accepted with its `rules`: dispatched, no job read.
+    public var stored: StoredEvent {
+        StoredEvent(source: source, id: id, type: type, status: status, timestamp: timestamp, payload: payload,
+                    dataPath: dataPath, orderKey: orderKey, receivedAt: receivedAt, dispatched: rules != nil, request: request)
     }
 }

@@ -72,9 +72,9 @@ public struct Daemon: Sendable {
                                     synchronousSources: { live.generation.synchronousSources }, metrics: metrics,
                                     logger: logger)
         let receipt = Receipt(sources: first.sources, store: store, logger: logger, synchronousRunner: dispatcher,
-                              metrics: metrics, onAccepted: { result in
+                              receiptRunner: dispatcher, metrics: metrics, onAccepted: { result in
                                   if result.leftToDispatch { dispatcher.notify() }
-                                  if result.jobsCreated > 0 { dispatcher.notifyJobsChanged() }
+                                  if result.leftToClaim { dispatcher.notifyJobsChanged() }
                               })
         let reloader = Reloader(live: live, configPath: configPath, builder: builder, metrics: metrics, logger: logger,
                                 onSwap: { receipt.sources = $0.sources })

@@ -26,15 +26,20 @@ public final class Receipt: Sendable {
     private let onAccepted: (@Sendable (AcceptResult) -> Void)?
     /// Runs the rules of `mode: sync` sources before the answer; without it such sources answer 503.
     private let synchronousRunner: (any SynchronousRunner)?
+    /// Takes the jobs of events whose rules were decided at receipt, stored running, straight after
+    /// the commit (when it has room); without it such jobs are stored pending for the loop.
+    private let receiptRunner: (any ReceiptRunner)?
 
     public init(sources: ServedSources, store: any Store, rejections: RejectionLog = RejectionLog(), clock: AuthClock = .system,
                 logger: Logger = Logger(label: "hookd.receipt"), synchronousRunner: (any SynchronousRunner)? = nil,
+                receiptRunner: (any ReceiptRunner)? = nil,
                 metrics: HookdMetrics = .discarding, onAccepted: (@Sendable (AcceptResult) -> Void)? = nil) {
         current = Mutex(sources)
         self.metrics = metrics
         self.store = store
         self.onAccepted = onAccepted
         self.synchronousRunner = synchronousRunner
+        self.receiptRunner = receiptRunner
         self.rejections = rejections
         self.clock = clock
         self.logger = logger
@@ -88,17 +93,20 @@ public final class Receipt: Sendable {
         let runner = source.config.mode == .sync ? synchronousRunner : nil
         guard source.config.mode == .async || runner != nil else { return .unavailable }
         let incoming: [IncomingEvent]
+        var reserved = 0
         switch prepare(request, body: body, source: source, client: client) {
         case .answer(let answer): return answer
-        case .store(let events): incoming = events
+        case .store(let events, let jobs):
+            incoming = events
+            reserved = jobs
         }
         let result: AcceptResult
         do {
             result = try await store.accept(incoming)
         } catch {
-            return stored(.failure(error), count: incoming.count, source: source)
+            return stored(.failure(error), incoming: incoming, reserved: reserved, source: source)
         }
-        guard let runner else { return stored(.success(result), count: incoming.count, source: source) }
+        guard let runner else { return stored(.success(result), incoming: incoming, reserved: reserved, source: source) }
         metrics.received(source: source.config.name, result: .accepted, count: result.accepted.count)
         metrics.received(source: source.config.name, result: .duplicate, count: result.duplicates.count)
         // Stored first, so a crash mid-run loses nothing; then the rules, within sync_timeout.
@@ -123,17 +131,18 @@ public final class Receipt: Sendable {
         switch prepare(request, body: body, source: source, client: client) {
         case .answer(let refusal):
             answer(refusal)
-        case .store(let incoming):
+        case .store(let incoming, let reserved):
             store.accept(incoming) { [self] result in
-                answer(stored(result, count: incoming.count, source: source))
+                answer(stored(result, incoming: incoming, reserved: reserved, source: source))
             }
         }
     }
 
-    /// What a body comes to before the store: a refusal, or the events to store.
+    /// What a body comes to before the store: a refusal, or the events to store (with the room
+    /// reserved in the receipt runner for the jobs they offer claimed).
     private enum Preparation {
         case answer(ReceiptAnswer)
-        case store([IncomingEvent])
+        case store([IncomingEvent], reservedJobs: Int)
     }
 
     /// Authenticates the raw bytes and parses them into the events to store (a `body_field`
@@ -160,24 +169,40 @@ public final class Receipt: Sendable {
         let raw = RawRequest(body: rawBody, headers: Self.masked(request.headers, hiding: source.credentialHeaders))
         let now = Date()
         let sources = self.sources
-        return .store(events.map { event in
+        var incoming = events.map { event in
             IncomingEvent(event, source: source.config.name,
                           orderKey: source.config.orderBy.flatMap { event.value(atPath: $0.description) },
                           receivedAt: now, request: raw, rules: sources.rulesAtReceipt(for: event, of: source.config))
-        })
+        }
+        // Their jobs are claimed now, when the runner has room for all of them, and run after the commit.
+        let jobs = incoming.reduce(0) { $0 + ($1.rules?.count ?? 0) }
+        guard jobs > 0, let receiptRunner, receiptRunner.reserve(jobs) else { return .store(incoming, reservedJobs: 0) }
+        for index in incoming.indices where incoming[index].rules != nil { incoming[index].claimedAtReceipt = true }
+        return .store(incoming, reservedJobs: jobs)
     }
 
     /// The answer of an async source once the store has answered: 200 when the events are durable
     /// (the dispatcher is told), 503 when the store refused them (nothing was acknowledged).
-    private func stored(_ result: Result<AcceptResult, StoreError>, count: Int, source: ServedSource) -> ReceiptAnswer {
+    private func stored(_ result: Result<AcceptResult, StoreError>, incoming: [IncomingEvent], reserved: Int,
+                        source: ServedSource) -> ReceiptAnswer {
         switch result {
         case .success(let result):
+            if let receiptRunner, reserved > 0 {
+                if !result.claimed.isEmpty {
+                    receiptRunner.run(claimedAtReceipt: result.claimed.map { claimed in
+                        ClaimedJob(id: claimed.job, rule: claimed.rule, attempts: 0, event: incoming[claimed.event].stored)
+                    })
+                }
+                // Duplicates made no job.
+                receiptRunner.release(reserved - result.claimed.count)
+            }
             metrics.received(source: source.config.name, result: .accepted, count: result.accepted.count)
             metrics.received(source: source.config.name, result: .duplicate, count: result.duplicates.count)
             if !result.accepted.isEmpty { onAccepted?(result) }
             return .accepted(result.accepted, duplicates: result.duplicates)
         case .failure(let error):
-            logger.error("store refused \(count) event(s) of source \(source.config.name): \(error); answered 503")
+            receiptRunner?.release(reserved)
+            logger.error("store refused \(incoming.count) event(s) of source \(source.config.name): \(error); answered 503")
             return .unavailable
         }
     }
