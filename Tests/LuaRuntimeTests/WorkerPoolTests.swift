@@ -49,6 +49,36 @@ struct WorkerPoolTests {
         #expect(host.seen.withLock { $0.count } == 200)
     }
 
+    @Test("submit: each run is begun on a worker's thread and ended once; a nil begin runs nothing; runs queued before close still run, runs submitted after it end failed")
+    func submitAndClose() async throws {
+        let pool = try pool([rule("http.get('https://slow.example.com/' .. event.n); log.info('n=' .. event.n)")], size: 1)
+        let host = SlowHost(delay: .milliseconds(20))
+        let ended = Mutex<[Int: [RunResult]]>([:])
+        let begun = Mutex(0)
+        func run(_ n: Int) -> PoolRun {
+            PoolRun {
+                begun.withLock { $0 += 1 }
+                if n == 3 { return nil }
+                return PoolRun.Start(rule: 0, eventJSON: Array(#"{"n":\#(n)}"#.utf8), limits: .defaults, host: host) { result in
+                    ended.withLock { $0[n, default: []].append(result) }
+                }
+            }
+        }
+        pool.submit((1...5).map(run))
+        // One worker, 20 ms a run: most are still queued when the pool closes.
+        pool.close()
+        pool.submit(run(6))
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ended.withLock({ $0.count }) < 5, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        let results = ended.withLock { $0 }
+        #expect(begun.withLock { $0 } == 6)
+        #expect(results.keys.sorted() == [1, 2, 4, 5, 6])
+        #expect(results.values.allSatisfy { $0.count == 1 }, "each ended once")
+        for n in [1, 2, 4, 5] { #expect(results[n]?.first?.messages == ["n=\(n)"], "run \(n)") }
+        #expect(results[6]?.first?.failure?.message == "the Lua workers are shut down")
+        #expect(host.seen.withLock { $0.count } == 4)
+    }
+
     @Test("wall time spent waiting on a slow host call ends the run")
     func slowHostCall() async throws {
         let pool = try pool([rule("http.get('https://slow.example.com/')"), rule("log.info('ok')")], size: 1)
