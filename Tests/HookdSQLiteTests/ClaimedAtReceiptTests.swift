@@ -122,13 +122,13 @@ extension SQLiteStoreTests {
             #expect(await dispatcher.stop())
         }
 
-        @Test("room is reserved up to claimedAtReceipt and given back; none once stopping")
+        @Test("room is reserved up to claimedAtReceiptPerWorker per Lua worker and given back; none once stopping")
         func reservations() async throws {
             let dispatcher = Dispatcher(store: store, generation: { [generation = try generation(["tag.lua": Self.tagging])] in generation },
-                                        settings: .init(pollInterval: .milliseconds(10), claimedAtReceipt: 10), host: ScriptedHost())
+                                        settings: .init(pollInterval: .milliseconds(10), claimedAtReceiptPerWorker: 5), host: ScriptedHost())
             dispatcher.start()
             #expect(try await reserveOnceStarted(dispatcher, 6))
-            #expect(!dispatcher.reserve(5), "6 + 5 is over 10")
+            #expect(!dispatcher.reserve(5), "6 + 5 is over 2 workers × 5")
             #expect(dispatcher.reserve(4))
             #expect(!dispatcher.reserve(1))
             dispatcher.release(10)

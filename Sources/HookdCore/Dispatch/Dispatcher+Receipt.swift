@@ -6,7 +6,8 @@ import Synchronization
 extension Dispatcher: ReceiptRunner {
     public func reserve(_ count: Int) -> Bool {
         guard count > 0, resumedInterrupted.load(ordering: .acquiring), !isStopping else { return false }
-        let limit = settings.claimedAtReceipt
+        let generation = generation()
+        let limit = generation.pool.size * settings(in: generation).claimedAtReceiptPerWorker
         var current = claimedAtReceipt.load(ordering: .relaxed)
         while current + count <= limit {
             let (exchanged, original) = claimedAtReceipt.compareExchange(expected: current, desired: current + count,

@@ -32,20 +32,22 @@ public final class Dispatcher: Sendable {
         /// Jobs claimed at most per Lua worker: claimed jobs wait for a worker inside the pool, so
         /// one claim (a write) serves many runs instead of one.
         public var claimedPerWorker: Int
-        /// Jobs claimed at receipt (`ReceiptRunner`) at most waiting for a worker or running; beyond
-        /// that the receipt stores jobs pending, for the loop.
-        public var claimedAtReceipt: Int
+        /// Jobs claimed at receipt (`ReceiptRunner`) at most waiting for a worker or running, per
+        /// Lua worker; beyond that the receipt stores jobs pending, for the loop. Enough that short
+        /// runs never wait for room, few enough that slow runs (an HTTP call each) leave the backlog
+        /// pending in the store rather than claimed in memory.
+        public var claimedAtReceiptPerWorker: Int
 
         public init(limits: RunLimits = .defaults, retry: RetryPolicy = RetryPolicy(), pollInterval: Duration = .milliseconds(200),
                     dispatchBatch: Int = 100, maximumJitter: Double = 0.1, claimedPerWorker: Int = 16,
-                    claimedAtReceipt: Int = 2048) {
+                    claimedAtReceiptPerWorker: Int = 64) {
             self.limits = limits
             self.retry = retry
             self.pollInterval = pollInterval
             self.dispatchBatch = max(1, dispatchBatch)
             self.maximumJitter = max(0, maximumJitter)
             self.claimedPerWorker = max(1, claimedPerWorker)
-            self.claimedAtReceipt = max(0, claimedAtReceipt)
+            self.claimedAtReceiptPerWorker = max(0, claimedAtReceiptPerWorker)
         }
     }
 

@@ -1,5 +1,6 @@
 import CoreMetrics
 import Foundation
+import Synchronization
 
 /// The daemon's metrics (SPEC §7), recorded through swift-metrics into the factory given (the
 /// admin listener's Prometheus registry), never the process-wide `MetricsSystem`, so that each
@@ -11,6 +12,9 @@ public struct HookdMetrics: Sendable {
     }
 
     private let factory: any MetricsFactory
+    /// The handlers of the metrics every request and every run records, made once per label set:
+    /// the factory validates and looks up names on each `make…`, which cost more than the count.
+    private let handlers = HandlerCache()
 
     public init(factory: any MetricsFactory) {
         self.factory = factory
@@ -22,8 +26,8 @@ public struct HookdMetrics: Sendable {
     /// `count` events of `source` accepted, found duplicate, or one request rejected.
     public func received(source: String, result: ReceiptResult, count: Int = 1) {
         guard count > 0 else { return }
-        Counter(label: "hookd_events_received_total", dimensions: [("source", source), ("result", result.rawValue)],
-                factory: factory).increment(by: count)
+        handlers.counter("hookd_events_received_total", [("source", source), ("result", result.rawValue)], factory: factory)
+            .increment(by: Int64(count))
     }
 
     /// A rejected request (400, 401, 403, 413) by the answer's error code (`unauthorized`, …).
@@ -33,8 +37,8 @@ public struct HookdMetrics: Sendable {
 
     /// One finished rule run (`ok`, `skipped`, `failed`) and how long it took.
     public func ruleRun(rule: String, outcome: String, duration: Duration) {
-        Counter(label: "hookd_rule_runs_total", dimensions: [("rule", rule), ("outcome", outcome)], factory: factory).increment()
-        Timer(label: "hookd_rule_run_seconds", dimensions: [], factory: factory)
+        handlers.counter("hookd_rule_runs_total", [("rule", rule), ("outcome", outcome)], factory: factory).increment(by: 1)
+        handlers.timer("hookd_rule_run_seconds", factory: factory)
             .recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 
@@ -59,5 +63,31 @@ public struct HookdMetrics: Sendable {
     public func workersAbandoned(_ count: Int) {
         guard count > 0 else { return }
         Counter(label: "hookd_workers_abandoned_total", dimensions: [], factory: factory).increment(by: count)
+    }
+}
+
+/// Metric handlers by label and dimensions, made once by the factory.
+private final class HandlerCache: Sendable {
+    private let counters = Mutex<[String: any CounterHandler]>([:])
+    private let timers = Mutex<[String: any TimerHandler]>([:])
+
+    func counter(_ label: String, _ dimensions: [(String, String)], factory: any MetricsFactory) -> any CounterHandler {
+        var key = label
+        for (name, value) in dimensions { key += "\u{0}" + name + "\u{0}" + value }
+        return counters.withLock { counters in
+            if let known = counters[key] { return known }
+            let made = factory.makeCounter(label: label, dimensions: dimensions)
+            counters[key] = made
+            return made
+        }
+    }
+
+    func timer(_ label: String, factory: any MetricsFactory) -> any TimerHandler {
+        timers.withLock { timers in
+            if let known = timers[label] { return known }
+            let made = factory.makeTimer(label: label, dimensions: [])
+            timers[label] = made
+            return made
+        }
     }
 }

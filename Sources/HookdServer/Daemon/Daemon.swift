@@ -66,7 +66,7 @@ public struct Daemon: Sendable {
         let metrics = HookdMetrics(factory: PrometheusMetricsFactory(registry: registry))
         let live = LiveGeneration(first)
         // The initial settings are the first generation's; each later one carries its own.
-        let dispatcher = Dispatcher(store: store, generation: { live.generation.rules },
+        let dispatcher = Dispatcher(store: store, generation: { live.rules },
                                     settings: .init(limits: config.limits, retry: config.retry),
                                     host: first.outbound, mask: first.rules.mask ?? .none,
                                     synchronousSources: { live.generation.synchronousSources }, metrics: metrics,

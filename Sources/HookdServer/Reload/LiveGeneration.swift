@@ -1,23 +1,35 @@
+import HookdCore
 import Synchronization
 
 /// The generation in force, behind one lock held only to read or replace a reference: a request or
 /// a run reads it once and keeps that generation to its end, so a swap never waits for them.
 public final class LiveGeneration: Sendable {
-    private let current: Mutex<Generation>
-
-    public init(_ generation: Generation) {
-        current = Mutex(generation)
+    /// The generation behind one reference: a read under the lock copies a pointer, not the
+    /// generation's dozens of fields (a run reads its rules several times).
+    private final class Held: Sendable {
+        let generation: Generation
+        init(_ generation: Generation) { self.generation = generation }
     }
 
-    public var generation: Generation { current.withLock { $0 } }
+    private let current: Mutex<Held>
+
+    public init(_ generation: Generation) {
+        current = Mutex(Held(generation))
+    }
+
+    public var generation: Generation { current.withLock { $0 }.generation }
+
+    /// The rules in force and their workers (what the dispatcher reads for every run).
+    public var rules: RuleGeneration { current.withLock { $0 }.generation.rules }
 
     /// Puts `new` in force; returns the generation it replaced.
     @discardableResult
     public func swap(to new: Generation) -> Generation {
-        current.withLock { current in
+        let held = Held(new)
+        return current.withLock { current in
             let old = current
-            current = new
+            current = held
             return old
-        }
+        }.generation
     }
 }
