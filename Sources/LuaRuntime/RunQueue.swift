@@ -3,12 +3,25 @@ import Foundation
 /// The runs waiting for a worker of one pool, oldest first. Every worker thread of the pool takes
 /// its next run from here, so a busy worker goes from one run to the next without a wakeup or a
 /// hop through Swift's cooperative pool.
+///
+/// Waking a thread costs more than a short run, so the queue wakes a waiting worker only when no
+/// worker is active (taking runs and not waiting for an HTTP answer) or when more than
+/// `backlogPerWakeup` runs wait: short runs are done by one thread in turn, and runs that wait for
+/// answers spread over every worker, since a worker that starts to wait wakes another when runs are
+/// left and none is active.
 final class RunQueue: @unchecked Sendable {
+    static let backlogPerWakeup = 16
+
     private let condition = NSCondition()
     private var runs: [PoolRun] = []
     private var head = 0
-    private var idleWorkers = 0
+    /// Workers waiting for a run.
+    private var idle = 0
+    /// Workers with a run in hand that are not waiting for an HTTP answer.
+    private var active = 0
     private var closed = false
+
+    private var waiting: Int { runs.count - head }
 
     /// Queues runs; false when the queue is closed (none is taken).
     func push(_ new: [PoolRun]) -> Bool {
@@ -16,14 +29,12 @@ final class RunQueue: @unchecked Sendable {
         defer { condition.unlock() }
         guard !closed else { return false }
         runs.append(contentsOf: new)
-        // One waiting worker is woken; it wakes the next if runs are left when it takes one (see
-        // `next`), so short runs are done by one thread without a wakeup each, and long runs (an
-        // HTTP call) still spread over every worker.
-        if idleWorkers > 0 { condition.signal() }
+        wakeIfNeeded()
         return true
     }
 
-    /// The next run, waiting for one; nil once the queue is closed and empty.
+    /// The next run for a worker that has none in hand, waiting for one; nil once the queue is closed
+    /// and empty. The worker is active until it calls `finished` (or `waitsForAnswer`).
     func next() -> PoolRun? {
         condition.lock()
         defer { condition.unlock() }
@@ -31,7 +42,6 @@ final class RunQueue: @unchecked Sendable {
             if head < runs.count {
                 let run = runs[head]
                 head += 1
-                if head < runs.count && idleWorkers > 0 { condition.signal() }
                 if head == runs.count {
                     runs.removeAll(keepingCapacity: true)
                     head = 0
@@ -39,20 +49,50 @@ final class RunQueue: @unchecked Sendable {
                     runs.removeFirst(head)
                     head = 0
                 }
+                active += 1
+                wakeIfNeeded()
                 return run
             }
             if closed { return nil }
-            idleWorkers += 1
+            idle += 1
             condition.wait()
-            idleWorkers -= 1
+            idle -= 1
         }
+    }
+
+    /// The worker's run ended (or was abandoned by the watchdog).
+    func finished() {
+        condition.lock()
+        active -= 1
+        wakeIfNeeded()
+        condition.unlock()
+    }
+
+    /// The worker's run waits for an HTTP answer: another worker takes the queued runs.
+    func waitsForAnswer() {
+        condition.lock()
+        active -= 1
+        wakeIfNeeded()
+        condition.unlock()
+    }
+
+    /// The answer came: the worker goes on with its run.
+    func answered() {
+        condition.lock()
+        active += 1
+        condition.unlock()
+    }
+
+    /// Wakes one waiting worker when runs wait that no active worker will soon take. Called locked.
+    private func wakeIfNeeded() {
+        if idle > 0 && waiting > 0 && (active == 0 || waiting > Self.backlogPerWakeup) { condition.signal() }
     }
 
     /// Runs queued and not yet taken.
     var count: Int {
         condition.lock()
         defer { condition.unlock() }
-        return runs.count - head
+        return waiting
     }
 
     /// No new runs; the workers drain what is queued, then end.

@@ -43,9 +43,14 @@ final class WorkerSlot: @unchecked Sendable {
 
     private func loop() {
         while let run = queue.next() {
-            guard let start = run.begin() else { continue }
-            // Abandoned by the watchdog: the run was ended for it and a fresh slot took its place.
+            guard let start = run.begin() else {
+                queue.finished()
+                continue
+            }
+            // Abandoned by the watchdog: it ended the run (and told the queue) and a fresh slot
+            // took this one's place.
             guard execute(start) else { return }
+            queue.finished()
         }
     }
 
@@ -70,7 +75,9 @@ final class WorkerSlot: @unchecked Sendable {
                 start.end(result)
                 return true
             case let .needsHTTP(request)?:
+                queue.waitsForAnswer()
                 let answer = Self.wait(for: request, host: start.host, deadline: runDeadline)
+                queue.answered()
                 let stuckAt = max(runStuckAt, .now + limits.wallTime)
                 if let answer {
                     let sent = start.host.answerWasSent(for: request)
@@ -103,6 +110,7 @@ final class WorkerSlot: @unchecked Sendable {
             return current
         }
         guard let stuck else { return false }
+        queue.finished()
         stuck.end(RunResult(outcome: .failed(RunFailure(
             message: "wall time limit of \(stuck.limits.wallTimeText) exceeded while inside a C function "
                 + "(e.g. a pathological pattern); its Lua worker was replaced",
