@@ -79,6 +79,24 @@ struct WorkerPoolTests {
         #expect(host.seen.withLock { $0.count } == 4)
     }
 
+    @Test("runs that wait for answers spread over every worker: 8 runs of 300 ms on 4 workers take about 600 ms, not 2.4 s")
+    func waitsSpread() async throws {
+        let pool = try pool([rule("http.get('https://slow.example.com/')")], size: 4)
+        defer { pool.close() }
+        let host = SlowHost(delay: .milliseconds(300))
+        let clock = ContinuousClock()
+        let started = clock.now
+        // Submitted at once, as the dispatcher hands over a commit's jobs.
+        let ended = Mutex(0)
+        pool.submit((0..<8).map { _ in
+            PoolRun { PoolRun.Start(rule: 0, eventJSON: Array("{}".utf8), limits: .defaults, host: host) { _ in ended.withLock { $0 += 1 } } }
+        })
+        while ended.withLock({ $0 }) < 8, clock.now - started < .seconds(10) { try await Task.sleep(for: .milliseconds(10)) }
+        let took = clock.now - started
+        #expect(ended.withLock { $0 } == 8)
+        #expect(took < .milliseconds(1500), "\(took): the waits did not overlap")
+    }
+
     @Test("wall time spent waiting on a slow host call ends the run")
     func slowHostCall() async throws {
         let pool = try pool([rule("http.get('https://slow.example.com/')"), rule("log.info('ok')")], size: 1)
