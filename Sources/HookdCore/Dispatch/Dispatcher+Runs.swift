@@ -217,10 +217,11 @@ extension Dispatcher {
     private func logRun(event: StoredEvent, rule: String, attempt: AttemptRecord, mask: SecretMask? = nil) {
         let mask = mask ?? self.mask
         var metadata: Logger.Metadata = [
-            "source": "\(event.source)", "event": "\(mask(event.id))", "rule": "\(rule)", "attempt": "\(attempt.number)",
-            "outcome": "\(attempt.outcome.rawValue)", "duration_ms": "\(attempt.duration.milliseconds)",
+            "source": .string(event.source), "event": .string(mask(event.id)), "rule": .string(rule),
+            "attempt": .string(String(attempt.number)), "outcome": .string(attempt.outcome.rawValue),
+            "duration_ms": .string(String(attempt.duration.milliseconds)),
         ]
-        if let error = attempt.error { metadata["error"] = "\(error)" }
+        if let error = attempt.error { metadata["error"] = .string(error) }
         logger.info("rule run", metadata: metadata)
         noteFinished(source: event.source)
         metrics.ruleRun(rule: rule, outcome: attempt.outcome.rawValue, duration: attempt.duration)

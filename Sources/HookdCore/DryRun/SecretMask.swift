@@ -15,7 +15,9 @@ public struct SecretMask: Sendable {
 
     public func callAsFunction(_ text: String) -> String {
         var text = text
-        for value in values where text.contains(value) {
+        // Searched byte-wise: this runs for every logged run, and Foundation's `contains` goes
+        // through CFString.
+        for value in values where text.utf8.firstRange(of: value.utf8) != nil {
             text = text.replacing(value, with: "***")
         }
         return text

@@ -16,9 +16,23 @@ public enum LogLineFormat: String, Sendable, CaseIterable {
         let fields = metadata.sorted { $0.key < $1.key }
         switch self {
         case .text:
-            var line = EventTime.text(time) + " " + level.rawValue + " " + label + ": " + message
-            for (key, value) in fields { line += " " + key + "=" + Self.quotedIfNeeded(value.description) }
-            return line + "\n"
+            var line = ""
+            line.reserveCapacity(160)
+            line.append(EventTime.text(time))
+            line.append(" ")
+            line.append(level.rawValue)
+            line.append(" ")
+            line.append(label)
+            line.append(": ")
+            line.append(message)
+            for (key, value) in fields {
+                line.append(" ")
+                line.append(key)
+                line.append("=")
+                line.append(Self.quotedIfNeeded(value.description))
+            }
+            line.append("\n")
+            return line
         case .json:
             let fixed = [("time", EventTime.text(time)), ("level", level.rawValue), ("label", label), ("message", message)]
             let reserved = Set(fixed.map(\.0))
