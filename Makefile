@@ -4,7 +4,7 @@
 SWIFT ?= swift
 CONFIG ?= debug
 
-.PHONY: all deps test-deps build run test bench bench-lua bench-rules bench-receipt bench-dispatch bench-reload screenshot clean
+.PHONY: all deps test-deps build run test bench bench-lua bench-runs bench-rules bench-receipt bench-dispatch bench-reload screenshot clean
 
 all: build
 
@@ -34,10 +34,13 @@ screenshot: test-deps
 	python3 Tests/Browser/status_page_smoke.py --hookd $$($(SWIFT) build --show-bin-path)/hookd --screenshot docs/status-page.png
 
 # Benchmarks (release build); figures in README.md.
-bench: bench-lua bench-rules bench-receipt bench-dispatch bench-reload
+bench: bench-lua bench-runs bench-rules bench-receipt bench-dispatch bench-reload
 
 bench-lua: deps
 	$(SWIFT) run -c release hookd-bench
+
+bench-runs: deps
+	$(SWIFT) run -c release hookd-runpath-bench
 
 # dry-run on the Passage example and check on 1,000 generated rules, whole process.
 bench-rules: deps

@@ -84,6 +84,11 @@ let package = Package(
             path: "Benchmarks/LuaRunBench",
             exclude: ["passage-fetch-resources.lua"]
         ),
+        .executableTarget(
+            name: "hookd-runpath-bench",
+            dependencies: ["HookdCore", "HookdServer", "HookdSQLite", "LuaRuntime", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/RunPathBench"
+        ),
         .testTarget(name: "LuaRuntimeTests", dependencies: ["LuaRuntime"]),
         .testTarget(name: "HookdCoreTests", dependencies: ["HookdCore", "LuaRuntime"], exclude: ["Auth/vectors.py"]),
         .testTarget(name: "HookdSQLiteTests", dependencies: [

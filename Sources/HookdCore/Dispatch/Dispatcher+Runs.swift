@@ -120,7 +120,7 @@ extension Dispatcher {
 
     private func poolRun(_ job: ClaimedJob, in pool: WorkerPool, ended: @escaping @Sendable () -> Void) -> PoolRun {
         PoolRun { [self] in
-            // The generation is read once per run: every read takes a lock and copies it.
+            // The generation is read once per run: every read takes a lock.
             let generation = self.generation()
             // A reload while the job waited: it runs on the rules in force now, in their pool.
             guard generation.pool === pool else {
