@@ -66,27 +66,45 @@ public struct HookdMetrics: Sendable {
     }
 }
 
-/// Metric handlers by label and dimensions, made once by the factory.
+/// Metric handlers by label and dimensions, made once by the factory. The cache is split in shards
+/// by thread, so the Lua workers and event loops, which all record at once, do not wait for one lock.
 private final class HandlerCache: Sendable {
-    private let counters = Mutex<[String: any CounterHandler]>([:])
-    private let timers = Mutex<[String: any TimerHandler]>([:])
+    private struct Handlers {
+        var counters: [String: any CounterHandler] = [:]
+        var timers: [String: any TimerHandler] = [:]
+    }
+
+    private final class Shard: Sendable {
+        let handlers = Mutex(Handlers())
+    }
+
+    private static let shardCount = 16
+    private let shards = (0..<HandlerCache.shardCount).map { _ in Shard() }
+
+    /// The calling thread's shard.
+    private var shard: Shard {
+        // pthread_t is the address of the thread's control block; its low bits are alignment.
+        let id = UInt(pthread_self())
+        return shards[Int((id >> 12 ^ id >> 20) % UInt(Self.shardCount))]
+    }
 
     func counter(_ label: String, _ dimensions: [(String, String)], factory: any MetricsFactory) -> any CounterHandler {
         var key = label
         for (name, value) in dimensions { key += "\u{0}" + name + "\u{0}" + value }
-        return counters.withLock { counters in
-            if let known = counters[key] { return known }
+        return shard.handlers.withLock { shard in
+            if let known = shard.counters[key] { return known }
+            // The factory hands every shard the same underlying metric for the same key.
             let made = factory.makeCounter(label: label, dimensions: dimensions)
-            counters[key] = made
+            shard.counters[key] = made
             return made
         }
     }
 
     func timer(_ label: String, factory: any MetricsFactory) -> any TimerHandler {
-        timers.withLock { timers in
-            if let known = timers[label] { return known }
+        shard.handlers.withLock { shard in
+            if let known = shard.timers[label] { return known }
             let made = factory.makeTimer(label: label, dimensions: [])
-            timers[label] = made
+            shard.timers[label] = made
             return made
         }
     }
