@@ -15,28 +15,50 @@ public struct EventDocument: Sendable {
         self.attempt = attempt
     }
 
-    /// The JSON bytes handed to `LuaWorker`/`WorkerPool`.
+    /// The JSON bytes handed to `LuaWorker`/`WorkerPool`, written byte by byte (every run builds one).
     public var json: [UInt8] {
-        var head = "{\"id\":" + JSONText.string(event.id)
-        head += ",\"source\":" + JSONText.string(source)
-        head += ",\"type\":" + JSONText.string(event.type)
-        head += ",\"status\":" + JSONText.optionalString(event.status)
-        head += ",\"timestamp\":" + JSONText.optionalString(event.timestamp)
-        head += ",\"attempt\":\(attempt),\"headers\":{"
-        var seen: Set<String> = []
-        var first = true
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(event.payload.count + 256 + headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 6 })
+        bytes += #"{"id":"#.utf8
+        JSONText.append(event.id, to: &bytes)
+        bytes += #","source":"#.utf8
+        JSONText.append(source, to: &bytes)
+        bytes += #","type":"#.utf8
+        JSONText.append(event.type, to: &bytes)
+        bytes += #","status":"#.utf8
+        JSONText.append(optional: event.status, to: &bytes)
+        bytes += #","timestamp":"#.utf8
+        JSONText.append(optional: event.timestamp, to: &bytes)
+        bytes += #","attempt":"#.utf8
+        bytes += String(attempt).utf8
+        bytes += #","headers":{"#.utf8
+        // A repeated header keeps its first value, as `HTTPHeaderLookup` reads it. Requests carry
+        // few headers: a list is quicker to search than a set is to hash.
+        var seen: [String] = []
         for (name, value) in headers {
-            let lower = name.lowercased()
-            // A repeated header keeps its first value, as `HTTPHeaderLookup` reads it.
-            guard seen.insert(lower).inserted else { continue }
-            head += (first ? "" : ",") + JSONText.string(lower) + ":" + JSONText.string(value)
-            first = false
+            let lower = Self.lowercased(name)
+            guard !seen.contains(lower) else { continue }
+            if !seen.isEmpty { bytes.append(UInt8(ascii: ",")) }
+            seen.append(lower)
+            JSONText.append(lower, to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            JSONText.append(value, to: &bytes)
         }
-        head += "},\"data_path\":[" + event.dataPath.map(JSONText.string).joined(separator: ",") + "],\"payload\":"
-        var bytes = Array(head.utf8)
-        bytes.reserveCapacity(bytes.count + event.payload.count + 1)
+        bytes += #"},"data_path":["#.utf8
+        for (index, key) in event.dataPath.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            JSONText.append(key, to: &bytes)
+        }
+        bytes += #"],"payload":"#.utf8
         bytes += event.payload
         bytes.append(UInt8(ascii: "}"))
         return bytes
+    }
+
+    /// A header name in lower case: ASCII letters only (names are HTTP tokens), without Unicode
+    /// case mapping; a name with no upper-case letter is returned as it is.
+    static func lowercased(_ name: String) -> String {
+        guard name.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else { return name }
+        return String(decoding: name.utf8.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 + 32 : $0 }, as: UTF8.self)
     }
 }

@@ -21,7 +21,7 @@ public struct LineLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        sink.write(format.line(time: Date(), level: event.level, label: label, message: event.message.description,
+        sink.write(format.bytes(time: Date(), level: event.level, label: label, message: event.message.description,
                                metadata: metadata.isEmpty ? event.metadata ?? [:] : metadata.merging(event.metadata ?? [:]) { $1 }))
     }
 }

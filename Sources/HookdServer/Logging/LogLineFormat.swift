@@ -13,36 +13,49 @@ public enum LogLineFormat: String, Sendable, CaseIterable {
     case json
 
     public func line(time: Date, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata) -> String {
+        String(decoding: bytes(time: time, level: level, label: label, message: message, metadata: metadata), as: UTF8.self)
+    }
+
+    /// `line` as UTF-8 bytes, written without intermediate strings (every request and run logs one).
+    func bytes(time: Date, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata) -> [UInt8] {
         let fields = metadata.sorted { $0.key < $1.key }
+        var out: [UInt8] = []
+        out.reserveCapacity(192)
         switch self {
         case .text:
-            var line = ""
-            line.reserveCapacity(160)
-            line.append(EventTime.text(time))
-            line.append(" ")
-            line.append(level.rawValue)
-            line.append(" ")
-            line.append(label)
-            line.append(": ")
-            line.append(message)
+            out += EventTime.text(time).utf8
+            out.append(UInt8(ascii: " "))
+            out += level.rawValue.utf8
+            out.append(UInt8(ascii: " "))
+            out += label.utf8
+            out += ": ".utf8
+            out += message.utf8
             for (key, value) in fields {
-                line.append(" ")
-                line.append(key)
-                line.append("=")
-                line.append(Self.quotedIfNeeded(value.description))
+                out.append(UInt8(ascii: " "))
+                out += key.utf8
+                out.append(UInt8(ascii: "="))
+                let text = value.description
+                if Self.isPlain(text) { out += text.utf8 } else { JSONText.append(text, to: &out) }
             }
-            line.append("\n")
-            return line
         case .json:
             let fixed = [("time", EventTime.text(time)), ("level", level.rawValue), ("label", label), ("message", message)]
             let reserved = Set(fixed.map(\.0))
             let all = fixed + fields.filter { !reserved.contains($0.key) }.map { ($0.key, $0.value.description) }
-            return "{" + all.map { JSONText.string($0.0) + ": " + JSONText.string($0.1) }.joined(separator: ", ") + "}\n"
+            out.append(UInt8(ascii: "{"))
+            for (index, (key, value)) in all.enumerated() {
+                if index > 0 { out += ", ".utf8 }
+                JSONText.append(key, to: &out)
+                out += ": ".utf8
+                JSONText.append(value, to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
         }
+        out.append(UInt8(ascii: "\n"))
+        return out
     }
 
-    static func quotedIfNeeded(_ value: String) -> String {
-        let plain = !value.isEmpty && !value.utf8.contains { $0 <= 0x20 || $0 == UInt8(ascii: "\"") || $0 == 0x7F }
-        return plain ? value : JSONText.string(value)
+    /// A value written as it is: not empty, and no space, quote, control character or DEL.
+    static func isPlain(_ value: String) -> Bool {
+        !value.isEmpty && !value.utf8.contains { $0 <= 0x20 || $0 == UInt8(ascii: "\"") || $0 == 0x7F }
     }
 }

@@ -50,9 +50,13 @@ public final class LogSink: Sendable {
     }
 
     func write(_ line: String) {
-        guard buffered else { return output(Array(line.utf8)) }
+        write(Array(line.utf8))
+    }
+
+    func write(_ line: [UInt8]) {
+        guard buffered else { return output(line) }
         let full = buffer.withLock { buffer -> Bool in
-            buffer.bytes.append(contentsOf: line.utf8)
+            buffer.bytes.append(contentsOf: line)
             return buffer.bytes.count >= Self.highWater
         }
         if full { wake.signal() }
