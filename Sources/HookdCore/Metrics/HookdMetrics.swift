@@ -26,7 +26,7 @@ public struct HookdMetrics: Sendable {
     /// `count` events of `source` accepted, found duplicate, or one request rejected.
     public func received(source: String, result: ReceiptResult, count: Int = 1) {
         guard count > 0 else { return }
-        handlers.counter("hookd_events_received_total", [("source", source), ("result", result.rawValue)], factory: factory)
+        handlers.counter("hookd_events_received_total", ("source", source), ("result", result.rawValue), factory: factory)
             .increment(by: Int64(count))
     }
 
@@ -37,7 +37,7 @@ public struct HookdMetrics: Sendable {
 
     /// One finished rule run (`ok`, `skipped`, `failed`) and how long it took.
     public func ruleRun(rule: String, outcome: String, duration: Duration) {
-        handlers.counter("hookd_rule_runs_total", [("rule", rule), ("outcome", outcome)], factory: factory).increment(by: 1)
+        handlers.counter("hookd_rule_runs_total", ("rule", rule), ("outcome", outcome), factory: factory).increment(by: 1)
         handlers.timer("hookd_rule_run_seconds", factory: factory)
             .recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
@@ -69,8 +69,15 @@ public struct HookdMetrics: Sendable {
 /// Metric handlers by label and dimensions, made once by the factory. The cache is split in shards
 /// by thread, so the Lua workers and event loops, which all record at once, do not wait for one lock.
 private final class HandlerCache: Sendable {
+    /// A counter with two dimensions, by label and values (a label's dimension names never change).
+    private struct CounterKey: Hashable {
+        var label: String
+        var first: String
+        var second: String
+    }
+
     private struct Handlers {
-        var counters: [String: any CounterHandler] = [:]
+        var counters: [CounterKey: any CounterHandler] = [:]
         var timers: [String: any TimerHandler] = [:]
     }
 
@@ -88,13 +95,13 @@ private final class HandlerCache: Sendable {
         return shards[Int((id >> 12 ^ id >> 20) % UInt(Self.shardCount))]
     }
 
-    func counter(_ label: String, _ dimensions: [(String, String)], factory: any MetricsFactory) -> any CounterHandler {
-        var key = label
-        for (name, value) in dimensions { key += "\u{0}" + name + "\u{0}" + value }
+    func counter(_ label: String, _ first: (String, String), _ second: (String, String),
+                 factory: any MetricsFactory) -> any CounterHandler {
+        let key = CounterKey(label: label, first: first.1, second: second.1)
         return shard.handlers.withLock { shard in
             if let known = shard.counters[key] { return known }
             // The factory hands every shard the same underlying metric for the same key.
-            let made = factory.makeCounter(label: label, dimensions: dimensions)
+            let made = factory.makeCounter(label: label, dimensions: [first, second])
             shard.counters[key] = made
             return made
         }
