@@ -37,7 +37,7 @@ final class GroupCommitWriter: Sendable {
 
     private let pool: DatabasePool
     private let maximumEventsPerTransaction: Int
-    private let state = Mutex(State())
+    private let state = PlainLocked(State())
     private let queue = DispatchQueue(label: "hookd.store.writer", qos: .userInitiated)
 
     init(pool: DatabasePool, maximumEventsPerTransaction: Int) {

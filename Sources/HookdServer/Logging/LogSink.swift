@@ -1,4 +1,5 @@
 import Foundation
+import HookdCore
 import Synchronization
 
 /// Where log lines go. The daemon's sink buffers them and writes them from a thread of its own
@@ -10,7 +11,7 @@ public final class LogSink: Sendable {
         var closed = false
     }
 
-    private let buffer = Mutex(Buffer())
+    private let buffer = PlainLocked(Buffer())
     private let wake = NSCondition()
     private let output: @Sendable ([UInt8]) -> Void
     private let buffered: Bool

@@ -1,3 +1,4 @@
+import HookdCore
 import NIOCore
 import Synchronization
 
@@ -6,7 +7,7 @@ import Synchronization
 /// first item posted while the loop has none pending schedules one task that runs them all.
 final class EventLoopMailbox: Sendable {
     let eventLoop: any EventLoop
-    private let pending = Mutex<[@Sendable () -> Void]>([])
+    private let pending = PlainLocked<[@Sendable () -> Void]>([])
 
     init(eventLoop: any EventLoop) {
         self.eventLoop = eventLoop

@@ -15,7 +15,7 @@ public final class Receipt: Sendable {
         case read(ServedSource, client: String, maxBody: Int)
     }
 
-    private let current: Mutex<ServedSources>
+    private let current: PlainLocked<ServedSources>
     private let draining = Atomic<Bool>(false)
     public let store: any Store
     let metrics: HookdMetrics
@@ -34,7 +34,7 @@ public final class Receipt: Sendable {
                 logger: Logger = Logger(label: "hookd.receipt"), synchronousRunner: (any SynchronousRunner)? = nil,
                 receiptRunner: (any ReceiptRunner)? = nil,
                 metrics: HookdMetrics = .discarding, onAccepted: (@Sendable (AcceptResult) -> Void)? = nil) {
-        current = Mutex(sources)
+        current = PlainLocked(sources)
         self.metrics = metrics
         self.store = store
         self.onAccepted = onAccepted

@@ -11,10 +11,10 @@ public final class LiveGeneration: Sendable {
         init(_ generation: Generation) { self.generation = generation }
     }
 
-    private let current: Mutex<Held>
+    private let current: PlainLocked<Held>
 
     public init(_ generation: Generation) {
-        current = Mutex(Held(generation))
+        current = PlainLocked(Held(generation))
     }
 
     public var generation: Generation { current.withLock { $0 }.generation }
