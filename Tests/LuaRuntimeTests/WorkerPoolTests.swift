@@ -21,6 +21,11 @@ final class SlowHost: HostCalls {
     }
 }
 
+/// How many times each run ended.
+final class EndTally: Sendable {
+    let counts = Mutex<[Int: Int]>([:])
+}
+
 /// A host whose answers take `delay`, counting the most calls waiting at once.
 final class OverlapHost: HostCalls {
     let delay: Duration
@@ -114,6 +119,37 @@ struct WorkerPoolTests {
         // One worker taking the runs in turn would have one call waiting at a time. (Counted, not
         // timed: the test machine's cooperative pool may start the calls late, all together.)
         #expect(host.mostAtOnce >= 4, "at most \(host.mostAtOnce) calls waited at once")
+    }
+
+    @Test("a mix of fast runs and runs that wait for answers, submitted in bursts from several threads: every run ends once, and the waits overlap")
+    func mixedBursts() async throws {
+        let pool = try pool([rule("log.info('fast ' .. event.n)"), rule("http.get('https://slow.example.com/' .. event.n); log.info('slow ' .. event.n)")], size: 4)
+        defer { pool.close() }
+        let host = OverlapHost(delay: .milliseconds(30))
+        let ended = EndTally()
+        let runs = 400
+        await withTaskGroup(of: Void.self) { group in
+            for burst in 0..<20 {
+                group.addTask {
+                    pool.submit((0..<runs / 20).map { offset in
+                        let n = burst * (runs / 20) + offset
+                        return PoolRun {
+                            PoolRun.Start(rule: n % 3 == 0 ? 1 : 0, eventJSON: Array(#"{"n":\#(n)}"#.utf8), limits: .defaults, host: host) { result in
+                                #expect(result.messages == [(n % 3 == 0 ? "slow " : "fast ") + String(n)])
+                                ended.counts.withLock { $0[n, default: 0] += 1 }
+                            }
+                        }
+                    })
+                }
+            }
+        }
+        let clock = ContinuousClock()
+        let started = clock.now
+        while ended.counts.withLock({ $0.count }) < runs, clock.now - started < .seconds(30) { try await Task.sleep(for: .milliseconds(10)) }
+        let counts = ended.counts.withLock { $0 }
+        #expect(counts.count == runs, "\(runs - counts.count) runs never ended")
+        #expect(counts.values.allSatisfy { $0 == 1 }, "a run ended twice")
+        #expect(host.mostAtOnce >= 2, "the waits never overlapped")
     }
 
     @Test("wall time spent waiting on a slow host call ends the run")
