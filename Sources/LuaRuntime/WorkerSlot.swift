@@ -1,5 +1,4 @@
 import Foundation
-import CLuaShim
 import Synchronization
 
 /// One Lua worker and the thread it lives on: the thread takes runs from its pool's `RunQueue` one
@@ -32,11 +31,10 @@ final class WorkerSlot: @unchecked Sendable {
     func start() {
         let name = "hookd-lua-\(id)"
         let thread = Thread { [self] in
-            // The thread's name as the system shows it (top, /proc), not only Foundation's.
-            hk_thread_set_name(name)
+            // Set from the thread itself, Foundation names the system's thread too (top, /proc).
+            Thread.current.name = name
             loop()
         }
-        thread.name = name
         thread.stackSize = 16 * 1024 * 1024
         thread.start()
     }

@@ -18,14 +18,6 @@ extension SQLiteStoreTests {
             store = try SQLiteStore(path: scratch.databasePath)
         }
 
-        func generation(_ rules: [String: String], workers: Int = 2) throws -> RuleGeneration {
-            let dir = scratch.directory.appendingPathComponent("rules-\(UUID().uuidString)").path
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            for (name, text) in rules { try text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8) }
-            let set = try RuleSet(directory: RuleDirectory(path: dir))
-            return RuleGeneration(ruleSet: set, pool: try WorkerPool(program: set.program, size: workers))
-        }
-
         static let tagging = """
             return { on = { source = "passage" }, handle = function(event) log.info("ran " .. event.id) end }
             """
@@ -103,7 +95,7 @@ extension SQLiteStoreTests {
 
         @Test("handed to the dispatcher, claimed jobs run once each and are recorded, with no claim by the loop")
         func dispatcherRuns() async throws {
-            let dispatcher = Dispatcher(store: store, generation: { [generation = try generation(["tag.lua": Self.tagging])] in generation },
+            let dispatcher = Dispatcher(store: store, generation: { [generation = try scratch.ruleGeneration(["tag.lua": Self.tagging])] in generation },
                                         settings: .init(pollInterval: .seconds(30)), host: ScriptedHost())
             #expect(!dispatcher.reserve(1), "no room before the loop has resumed interrupted jobs")
             dispatcher.start()
@@ -124,7 +116,7 @@ extension SQLiteStoreTests {
 
         @Test("room is reserved up to claimedAtReceiptPerWorker per Lua worker and given back; none once stopping")
         func reservations() async throws {
-            let dispatcher = Dispatcher(store: store, generation: { [generation = try generation(["tag.lua": Self.tagging])] in generation },
+            let dispatcher = Dispatcher(store: store, generation: { [generation = try scratch.ruleGeneration(["tag.lua": Self.tagging])] in generation },
                                         settings: .init(pollInterval: .milliseconds(10), claimedAtReceiptPerWorker: 5), host: ScriptedHost())
             dispatcher.start()
             #expect(try await reserveOnceStarted(dispatcher, 6))
@@ -144,7 +136,7 @@ extension SQLiteStoreTests {
             let slow = """
                 return { on = { source = "passage" }, handle = function(event) http.get("http://h/slow/" .. event.id) end }
                 """
-            let rules = try generation(["slow.lua": slow], workers: 1)
+            let rules = try scratch.ruleGeneration(["slow.lua": slow], workers: 1)
             let host = SlowHost(delay: .milliseconds(100))
             let dispatcher = Dispatcher(store: store, generation: { rules }, settings: .init(pollInterval: .seconds(30)), host: host)
             dispatcher.start()

@@ -28,6 +28,18 @@ final class ScriptedHost: HostCalls {
     }
 }
 
+extension Scratch {
+    /// The rules of `rules` (file name → text), written to a directory of their own, with a pool of
+    /// `workers` Lua workers.
+    func ruleGeneration(_ rules: [String: String], workers: Int = 2) throws -> RuleGeneration {
+        let dir = directory.appendingPathComponent("rules-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        for (name, text) in rules { try text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8) }
+        let set = try RuleSet(directory: RuleDirectory(path: dir))
+        return RuleGeneration(ruleSet: set, pool: try WorkerPool(program: set.program, size: workers))
+    }
+}
+
 /// A mutable rule generation, as reload will swap it.
 final class GenerationBox: Sendable {
     private let current: Mutex<RuleGeneration>
@@ -51,11 +63,7 @@ extension SQLiteStoreTests {
         }
 
         func generation(_ rules: [String: String]) throws -> RuleGeneration {
-            let dir = scratch.directory.appendingPathComponent("rules-\(UUID().uuidString)").path
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            for (name, text) in rules { try text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8) }
-            let set = try RuleSet(directory: RuleDirectory(path: dir))
-            return RuleGeneration(ruleSet: set, pool: try WorkerPool(program: set.program, size: 2))
+            try scratch.ruleGeneration(rules)
         }
 
         static let calling = """

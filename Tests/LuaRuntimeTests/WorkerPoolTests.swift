@@ -21,6 +21,12 @@ final class SlowHost: HostCalls {
     }
 }
 
+/// Returns once `done` holds, or after `limit` (the caller's expectations then fail).
+func waitUntil(within limit: Duration, _ done: () -> Bool) async throws {
+    let deadline = ContinuousClock.now + limit
+    while !done(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+}
+
 /// How many times each run ended.
 final class EndTally: Sendable {
     let counts = Mutex<[Int: Int]>([:])
@@ -91,8 +97,7 @@ struct WorkerPoolTests {
         // One worker, 20 ms a run: most are still queued when the pool closes.
         pool.close()
         pool.submit(run(6))
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ended.withLock({ $0.count }) < 5, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        try await waitUntil(within: .seconds(10)) { ended.withLock { $0.count } >= 5 }
         let results = ended.withLock { $0 }
         #expect(begun.withLock { $0 } == 6)
         #expect(results.keys.sorted() == [1, 2, 4, 5, 6])
@@ -112,9 +117,7 @@ struct WorkerPoolTests {
         pool.submit((0..<8).map { _ in
             PoolRun { PoolRun.Start(rule: 0, eventJSON: Array("{}".utf8), limits: .defaults, host: host) { _ in ended.withLock { $0 += 1 } } }
         })
-        let clock = ContinuousClock()
-        let started = clock.now
-        while ended.withLock({ $0 }) < 8, clock.now - started < .seconds(20) { try await Task.sleep(for: .milliseconds(10)) }
+        try await waitUntil(within: .seconds(20)) { ended.withLock { $0 } >= 8 }
         #expect(ended.withLock { $0 } == 8)
         // One worker taking the runs in turn would have one call waiting at a time. (Counted, not
         // timed: the test machine's cooperative pool may start the calls late, all together.)
@@ -143,9 +146,7 @@ struct WorkerPoolTests {
                 }
             }
         }
-        let clock = ContinuousClock()
-        let started = clock.now
-        while ended.counts.withLock({ $0.count }) < runs, clock.now - started < .seconds(30) { try await Task.sleep(for: .milliseconds(10)) }
+        try await waitUntil(within: .seconds(30)) { ended.counts.withLock { $0.count } >= runs }
         let counts = ended.counts.withLock { $0 }
         #expect(counts.count == runs, "\(runs - counts.count) runs never ended")
         #expect(counts.values.allSatisfy { $0 == 1 }, "a run ended twice")

@@ -69,9 +69,6 @@ const char *hk_worker_error(hk_worker *w, size_t *len);
 /* Bytes the state holds now. */
 size_t hk_worker_memory(hk_worker *w);
 
-/* Names the calling thread as the system shows it (at most 15 bytes are kept). */
-void hk_thread_set_name(const char *name);
-
 /* ---- Runs ------------------------------------------------------------------------------------- */
 
 /* Starts a run of rule `rule` in `mode` with the event given as JSON (an object). When the object

@@ -1,6 +1,5 @@
 import Foundation
-import HookdCore
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Where log lines go. The daemon's sink buffers them and writes them from a thread of its own
 /// every `interval` (or as soon as `highWater` bytes wait), so a request's log line costs a copy
@@ -11,7 +10,7 @@ public final class LogSink: Sendable {
         var closed = false
     }
 
-    private let buffer = PlainLocked(Buffer())
+    private let buffer = NIOLockedValueBox(Buffer())
     private let wake = NSCondition()
     private let output: @Sendable ([UInt8]) -> Void
     private let buffered: Bool
@@ -56,7 +55,7 @@ public final class LogSink: Sendable {
 
     func write(_ line: [UInt8]) {
         guard buffered else { return output(line) }
-        let full = buffer.withLock { buffer -> Bool in
+        let full = buffer.withLockedValue { buffer -> Bool in
             buffer.bytes.append(contentsOf: line)
             return buffer.bytes.count >= Self.highWater
         }
@@ -65,7 +64,7 @@ public final class LogSink: Sendable {
 
     /// Writes every line still waiting.
     public func flush() {
-        let bytes = buffer.withLock { buffer -> [UInt8] in
+        let bytes = buffer.withLockedValue { buffer -> [UInt8] in
             defer { buffer.bytes.removeAll(keepingCapacity: true) }
             return buffer.bytes
         }

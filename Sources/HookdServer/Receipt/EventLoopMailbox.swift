@@ -1,20 +1,19 @@
-import HookdCore
+import NIOConcurrencyHelpers
 import NIOCore
-import Synchronization
 
 /// Hands work to one event loop in batches: the store's writer answers a whole commit's requests at
 /// once, and a wakeup of the loop (a system call) per answer cost more than the answer itself. The
 /// first item posted while the loop has none pending schedules one task that runs them all.
 final class EventLoopMailbox: Sendable {
     let eventLoop: any EventLoop
-    private let pending = PlainLocked<[@Sendable () -> Void]>([])
+    private let pending = NIOLockedValueBox<[@Sendable () -> Void]>([])
 
     init(eventLoop: any EventLoop) {
         self.eventLoop = eventLoop
     }
 
     func post(_ work: @escaping @Sendable () -> Void) {
-        let first = pending.withLock { pending in
+        let first = pending.withLockedValue { pending in
             pending.append(work)
             return pending.count == 1
         }
@@ -22,7 +21,7 @@ final class EventLoopMailbox: Sendable {
     }
 
     private func runPending() {
-        let work = pending.withLock { pending in
+        let work = pending.withLockedValue { pending in
             defer { pending.removeAll(keepingCapacity: true) }
             return pending
         }

@@ -1,6 +1,7 @@
 import Foundation
 import HookdCore
 import Logging
+import NIOConcurrencyHelpers
 import Synchronization
 
 /// The webhook listener's work, apart from HTTP: find the source by path, check the client address
@@ -15,7 +16,7 @@ public final class Receipt: Sendable {
         case read(ServedSource, client: String, maxBody: Int)
     }
 
-    private let current: PlainLocked<ServedSources>
+    private let current: NIOLockedValueBox<ServedSources>
     private let draining = Atomic<Bool>(false)
     public let store: any Store
     let metrics: HookdMetrics
@@ -34,7 +35,7 @@ public final class Receipt: Sendable {
                 logger: Logger = Logger(label: "hookd.receipt"), synchronousRunner: (any SynchronousRunner)? = nil,
                 receiptRunner: (any ReceiptRunner)? = nil,
                 metrics: HookdMetrics = .discarding, onAccepted: (@Sendable (AcceptResult) -> Void)? = nil) {
-        current = PlainLocked(sources)
+        current = NIOLockedValueBox(sources)
         self.metrics = metrics
         self.store = store
         self.onAccepted = onAccepted
@@ -47,8 +48,8 @@ public final class Receipt: Sendable {
 
     /// The sources in force; a reload replaces them whole.
     public var sources: ServedSources {
-        get { current.withLock { $0 } }
-        set { current.withLock { $0 = newValue } }
+        get { current.withLockedValue { $0 } }
+        set { current.withLockedValue { $0 = newValue } }
     }
 
     /// Shutting down: every new request is answered 503 (nothing acknowledged; the provider retries).

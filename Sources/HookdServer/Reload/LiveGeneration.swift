@@ -1,5 +1,5 @@
 import HookdCore
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The generation in force, behind one lock held only to read or replace a reference: a request or
 /// a run reads it once and keeps that generation to its end, so a swap never waits for them.
@@ -11,22 +11,22 @@ public final class LiveGeneration: Sendable {
         init(_ generation: Generation) { self.generation = generation }
     }
 
-    private let current: PlainLocked<Held>
+    private let current: NIOLockedValueBox<Held>
 
     public init(_ generation: Generation) {
-        current = PlainLocked(Held(generation))
+        current = NIOLockedValueBox(Held(generation))
     }
 
-    public var generation: Generation { current.withLock { $0 }.generation }
+    public var generation: Generation { current.withLockedValue { $0 }.generation }
 
     /// The rules in force and their workers (what the dispatcher reads for every run).
-    public var rules: RuleGeneration { current.withLock { $0 }.generation.rules }
+    public var rules: RuleGeneration { current.withLockedValue { $0 }.generation.rules }
 
     /// Puts `new` in force; returns the generation it replaced.
     @discardableResult
     public func swap(to new: Generation) -> Generation {
         let held = Held(new)
-        return current.withLock { current in
+        return current.withLockedValue { current in
             let old = current
             current = held
             return old
