@@ -49,9 +49,15 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
+        // The one SQLite setting GRDB cannot make: sqlite3_config is variadic, so C calls it.
+        .target(
+            name: "CSQLiteTuning",
+            cSettings: [.unsafeFlags(["-O2", "-Wall", "-Wextra"])],
+            linkerSettings: [.linkedLibrary("sqlite3")]
+        ),
         // The SQLite `Store` (GRDB over the system libsqlite3; Debian: libsqlite3-dev).
         .target(name: "HookdSQLite", dependencies: [
-            "HookdCore",
+            "HookdCore", "CSQLiteTuning",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

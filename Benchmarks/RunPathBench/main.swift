@@ -79,7 +79,7 @@ let ruleSet = try RuleSet(directory: RuleDirectory(path: scratch.appendingPathCo
 let generation = RuleGeneration(ruleSet: ruleSet, pool: try WorkerPool(program: ruleSet.program, size: 4))
 let store = try SQLiteStore(path: scratch.appendingPathComponent("hookd.sqlite").path)
 let dispatcher = Dispatcher(store: store, generation: { generation }, settings: .init(pollInterval: .seconds(60)),
-                            host: UnusedHost(), logger: Logger(label: "hookd") { _ in CountingLogHandler() })
+                            host: UnusedHost(), mask: SecretMask(secrets: ["bench-key-0123456789"]), logger: Logger(label: "hookd") { _ in CountingLogHandler() })
 
 /// The rule makes no call.
 struct UnusedHost: HostCalls {

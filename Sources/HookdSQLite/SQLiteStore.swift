@@ -1,3 +1,4 @@
+import CSQLiteTuning
 import Foundation
 import GRDB
 import HookdCore
@@ -20,6 +21,7 @@ public final class SQLiteStore: Store {
     /// the database at `path`.
     public init(path: String, options: SQLiteStoreOptions = SQLiteStoreOptions()) throws(StoreError) {
         self.path = path
+        _ = Self.processSettings
         do {
             if options.access == .readWrite { try Self.createParentDirectory(of: path) }
             pool = try DatabasePool(path: path, configuration: Self.configuration(options))
@@ -29,6 +31,12 @@ public final class SQLiteStore: Store {
         }
         writer = GroupCommitWriter(pool: pool, maximumEventsPerTransaction: options.maximumEventsPerTransaction)
     }
+
+    /// SQLite's process-wide settings, made once, before the first connection opens (after it they
+    /// are refused, harmlessly: a store opened later only goes without them).
+    private static let processSettings: Void = {
+        _ = hk_sqlite_disable_memory_statistics()
+    }()
 
     public func accept(_ events: [IncomingEvent]) async throws(StoreError) -> AcceptResult {
         try checkOpen()
