@@ -44,10 +44,23 @@ final class GroupCommitWriter: Sendable {
     /// every request or run takes are NIO's boxes for the same reason.
     private let state = NIOLockedValueBox(State())
     private let queue = DispatchQueue(label: "hookd.store.writer", qos: .userInitiated)
+    /// Marks `queue`, so `afterAnswers` knows it is called by an answer.
+    private let onQueue = DispatchSpecificKey<Void>()
+    /// The work `afterAnswers` deferred while a commit's answers are being called; nil between
+    /// them. Only ever touched on `queue`.
+    nonisolated(unsafe) private var deferredAfterAnswers: [@Sendable () -> Void]?
 
     init(pool: DatabasePool, maximumEventsPerTransaction: Int) {
         self.pool = pool
         self.maximumEventsPerTransaction = maximumEventsPerTransaction
+        queue.setSpecific(key: onQueue, value: ())
+    }
+
+    /// `Store.afterAnswers`: inside an answer, `body` runs after the last answer of its commit;
+    /// anywhere else, at once.
+    func afterAnswers(_ body: @escaping @Sendable () -> Void) {
+        guard DispatchQueue.getSpecific(key: onQueue) != nil, deferredAfterAnswers != nil else { return body() }
+        deferredAfterAnswers?.append(body)
     }
 
     var statistics: CommitStatistics { state.withLockedValue { $0.statistics } }
@@ -135,9 +148,13 @@ final class GroupCommitWriter: Sendable {
             }
             if group.isEmpty { break }
             let outcomes = commit(group)
+            deferredAfterAnswers = []
             for (batch, outcome) in zip(group, outcomes) {
                 batch.answer(outcome)
             }
+            let deferred = deferredAfterAnswers ?? []
+            deferredAfterAnswers = nil
+            for body in deferred { body() }
         }
         let waiters = state.withLockedValue { state -> [@Sendable () -> Void] in
             guard !state.isWriting else { return [] }

@@ -50,6 +50,10 @@ public final class SQLiteStore: Store {
         writer.accept(EventInsertion.Rows(events), answer: completion)
     }
 
+    public func afterAnswers(_ body: @escaping @Sendable () -> Void) {
+        writer.afterAnswers(body)
+    }
+
     public func event(id: String, source: String?) async throws(StoreError) -> EventLookup {
         try await read { db in try EventReading.lookup(id: id, source: source, in: db) }
     }

@@ -6,11 +6,11 @@ import Foundation
 ///
 /// Waking a thread costs more than a short run, so the queue wakes a waiting worker only when no
 /// worker is active (taking runs and not waiting for an HTTP answer) or when more than
-/// `backlogPerWakeup` runs wait: short runs are done by one thread in turn, and runs that wait for
-/// answers spread over every worker, since a worker that starts to wait wakes another when runs are
-/// left and none is active.
+/// `backlogPerWakeup` runs wait for each active worker: short runs are done by one thread in turn
+/// (a second joins a long backlog), and runs that wait for answers spread over every worker, since
+/// a worker that starts to wait wakes another when runs are left and none is active.
 final class RunQueue: @unchecked Sendable {
-    static let backlogPerWakeup = 16
+    static let backlogPerWakeup = 64
 
     private let condition = NSCondition()
     private var runs: [PoolRun] = []
@@ -33,11 +33,14 @@ final class RunQueue: @unchecked Sendable {
         return true
     }
 
-    /// The next run for a worker that has none in hand, waiting for one; nil once the queue is closed
-    /// and empty. The worker is active until it calls `finished` (or `waitsForAnswer`).
-    func next() -> PoolRun? {
+    /// The next run for a worker, waiting for one; nil once the queue is closed and empty.
+    /// `finishing`: the worker's last run ended (as `finished` says, in the same lock, so a busy
+    /// worker takes the lock once per run). The worker is active until it calls `finished` (or
+    /// `waitsForAnswer`) or asks for its next run.
+    func next(finishing: Bool = false) -> PoolRun? {
         condition.lock()
         defer { condition.unlock() }
+        if finishing { active -= 1 }
         while true {
             if head < runs.count {
                 let run = runs[head]
@@ -85,7 +88,7 @@ final class RunQueue: @unchecked Sendable {
 
     /// Wakes one waiting worker when runs wait that no active worker will soon take. Called locked.
     private func wakeIfNeeded() {
-        if idle > 0 && waiting > 0 && (active == 0 || waiting > Self.backlogPerWakeup) { condition.signal() }
+        if idle > 0 && waiting > 0 && (active == 0 || waiting > Self.backlogPerWakeup * active) { condition.signal() }
     }
 
     /// Runs queued and not yet taken.

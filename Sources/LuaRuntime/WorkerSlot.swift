@@ -40,15 +40,14 @@ final class WorkerSlot: @unchecked Sendable {
     }
 
     private func loop() {
-        while let run = queue.next() {
-            guard let start = run.begin() else {
-                queue.finished()
-                continue
-            }
+        // The end of one run is told to the queue with the request for the next: one lock per run.
+        var finishing = false
+        while let run = queue.next(finishing: finishing) {
+            finishing = true
+            guard let start = run.begin() else { continue }
             // Abandoned by the watchdog: it ended the run (and told the queue) and a fresh slot
             // took this one's place.
             guard execute(start) else { return }
-            queue.finished()
         }
     }
 

@@ -23,6 +23,47 @@ extension SQLiteStoreTests {
             #expect(try count("requests", in: scratch.databasePath) == 1)
         }
 
+        @Test("afterAnswers inside an answer runs after the last answer of its commit, once; outside one, at once")
+        func afterAnswers() async throws {
+            let scratch = try Scratch()
+            let store = try SQLiteStore(path: scratch.databasePath)
+            final class Log: @unchecked Sendable {
+                let lock = NSLock()
+                var answered = 0
+                /// For each body, in the order they ran: its request's number and how many answers
+                /// had been given when it ran.
+                var bodies: [(request: Int, answeredBefore: Int)] = []
+            }
+            let log = Log()
+            let requests = 50
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                // Queued from one thread within microseconds, while the first commit syncs: the
+                // later ones share commits.
+                for n in 0..<requests {
+                    store.accept([incoming("evt_after_\(n)")]) { result in
+                        #expect((try? result.get())?.accepted == ["evt_after_\(n)"])
+                        log.lock.withLock { log.answered += 1 }
+                        store.afterAnswers {
+                            let last = log.lock.withLock { () -> Bool in
+                                log.bodies.append((n, log.answered))
+                                return log.bodies.count == requests
+                            }
+                            if last { done.resume() }
+                        }
+                    }
+                }
+            }
+            // Each body ran once, in the order registered, never before its own answer.
+            #expect(log.bodies.map(\.request) == Array(0..<requests))
+            #expect(log.bodies.allSatisfy { $0.answeredBefore >= $0.request + 1 })
+            // In a commit of several accepts, the first one's body waited for the later answers.
+            #expect(log.bodies.contains { $0.answeredBefore > $0.request + 1 }, "\(log.bodies)")
+            // Not inside an answer: at once.
+            let ran = Log()
+            store.afterAnswers { ran.lock.withLock { ran.answered = 1 } }
+            #expect(ran.lock.withLock { ran.answered } == 1)
+        }
+
         @Test("two stores on one file (as two processes would) race one id: one event")
         func racingStores() async throws {
             let scratch = try Scratch()

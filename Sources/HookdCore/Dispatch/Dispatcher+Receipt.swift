@@ -25,7 +25,22 @@ extension Dispatcher: ReceiptRunner {
         if left == 0 && isStopping { notifyJobsChanged() }
     }
 
+    /// The jobs of a commit's answers reach the pool in one push, after its last answer: a push
+    /// per request woke a worker for nearly every one, since a worker often drained the queue
+    /// before the writer's next answer.
     public func run(claimedAtReceipt jobs: [ClaimedJob]) {
-        submit(jobs) { [self] _ in release(1) }
+        guard !jobs.isEmpty else { return }
+        let first = handedOver.withLock { handedOver in
+            defer { handedOver += jobs }
+            return handedOver.isEmpty
+        }
+        guard first else { return }
+        store.afterAnswers { [self] in
+            let jobs = handedOver.withLock { handedOver in
+                defer { handedOver = [] }
+                return handedOver
+            }
+            submit(jobs) { [self] _ in release(1) }
+        }
     }
 }

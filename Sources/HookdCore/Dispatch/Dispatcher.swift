@@ -85,6 +85,9 @@ public final class Dispatcher: Sendable {
     /// Set once the loop has resumed the jobs an earlier process left running: a job claimed at
     /// receipt before then would be put back to pending and run twice.
     let resumedInterrupted = Atomic<Bool>(false)
+    /// Jobs handed over by the answers of the commit being answered, queued in the pool together
+    /// once its last answer has been given (`Store.afterAnswers`).
+    let handedOver = Mutex<[ClaimedJob]>([])
     /// When a job of each source last finished, since this process started.
     private let lastFinished = Mutex<[String: Date]>([:])
     /// `LoopState.stopping`, readable without the lock: every request (`reserve`) and every run asks.

@@ -33,14 +33,13 @@ public struct EventDocument: Sendable {
         bytes += String(attempt).utf8
         bytes += #","headers":{"#.utf8
         // A repeated header keeps its first value, as `HTTPHeaderLookup` reads it. Requests carry
-        // few headers: a list is quicker to search than a set is to hash.
-        var seen: [String] = []
-        for (name, value) in headers {
-            let lower = Self.lowercased(name)
-            guard !seen.contains(lower) else { continue }
-            if !seen.isEmpty { bytes.append(UInt8(ascii: ",")) }
-            seen.append(lower)
-            JSONText.append(lower, to: &bytes)
+        // few headers: comparing with the earlier names is quicker than hashing them.
+        var first = true
+        for (index, (name, value)) in headers.enumerated()
+        where !headers[..<index].contains(where: { Self.sameName($0.name, name) }) {
+            if !first { bytes.append(UInt8(ascii: ",")) }
+            first = false
+            Self.appendLowercased(name, to: &bytes)
             bytes.append(UInt8(ascii: ":"))
             JSONText.append(value, to: &bytes)
         }
@@ -58,7 +57,29 @@ public struct EventDocument: Sendable {
     /// A header name in lower case: ASCII letters only (names are HTTP tokens), without Unicode
     /// case mapping; a name with no upper-case letter is returned as it is.
     static func lowercased(_ name: String) -> String {
-        guard name.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else { return name }
-        return String(decoding: name.utf8.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 + 32 : $0 }, as: UTF8.self)
+        guard name.utf8.contains(where: isUpper) else { return name }
+        return String(decoding: name.utf8.map(lower), as: UTF8.self)
     }
+
+    /// `JSONText.append(lowercased(name))`, without the lower-cased copy for a name that needs no
+    /// escape (every real one: names are HTTP tokens).
+    static func appendLowercased(_ name: String, to bytes: inout [UInt8]) {
+        let plain = name.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
+            guard !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
+            bytes.append(UInt8(ascii: "\""))
+            for byte in utf8 { bytes.append(lower(byte)) }
+            bytes.append(UInt8(ascii: "\""))
+            return true
+        }
+        if plain != true { JSONText.append(lowercased(name), to: &bytes) }
+    }
+
+    /// Whether two header names are equal but for the case of ASCII letters.
+    static func sameName(_ a: String, _ b: String) -> Bool {
+        a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8) { lower($0) == lower($1) }
+    }
+
+    private static func isUpper(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") }
+
+    private static func lower(_ byte: UInt8) -> UInt8 { isUpper(byte) ? byte + 32 : byte }
 }

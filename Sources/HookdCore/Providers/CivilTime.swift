@@ -73,27 +73,38 @@ extension CivilTime {
     /// `YYYY-MM-DDTHH:MM:SS.mmmZ`, written digit by digit (every log line and event has one).
     /// A year outside 0...9999 is written as it is, padded to four digits.
     var rfc3339: String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(24)
-        func append(_ value: Int, width: Int, then separator: Character) {
-            let start = bytes.count
-            var value = value
-            for _ in 0..<width {
-                bytes.insert(UInt8(ascii: "0") + UInt8(value % 10), at: start)
-                value /= 10
-            }
-            bytes.append(UInt8(ascii: separator.unicodeScalars.first!))
-        }
         guard (0...9999).contains(year) else {
             let digits = String(year.magnitude)
             let text = String(repeating: "0", count: max(0, 4 - digits.count)) + digits
             return (year < 0 ? "-" : "") + text + String(CivilTime(year: 0, month: month, day: day, hour: hour, minute: minute,
                                                                    second: second, millisecond: millisecond).rfc3339.dropFirst(4))
         }
-        for (value, width, separator) in [(year, 4, "-"), (month, 2, "-"), (day, 2, "T"), (hour, 2, ":"), (minute, 2, ":"),
-                                          (second, 2, "."), (millisecond, 3, "Z")] as [(Int, Int, Character)] {
-            append(value, width: width, then: separator)
-        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        appendRFC3339(to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `rfc3339`'s bytes to `bytes`, without a string in between for the years 0...9999.
+    func appendRFC3339(to bytes: inout [UInt8]) {
+        guard (0...9999).contains(year) else {
+            bytes += rfc3339.utf8
+            return
+        }
+        func append(_ value: Int, digits: Int, then separator: UInt8) {
+            var divisor = digits == 4 ? 1000 : digits == 3 ? 100 : 10
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                divisor /= 10
+            }
+            bytes.append(separator)
+        }
+        append(year, digits: 4, then: UInt8(ascii: "-"))
+        append(month, digits: 2, then: UInt8(ascii: "-"))
+        append(day, digits: 2, then: UInt8(ascii: "T"))
+        append(hour, digits: 2, then: UInt8(ascii: ":"))
+        append(minute, digits: 2, then: UInt8(ascii: ":"))
+        append(second, digits: 2, then: UInt8(ascii: "."))
+        append(millisecond, digits: 3, then: UInt8(ascii: "Z"))
     }
 }

@@ -16,6 +16,12 @@ public protocol Store: Sendable {
     /// with a writer of its own implements it without a task; the default runs `accept` in one.
     func accept(_ events: [IncomingEvent], completion: @escaping @Sendable (Result<AcceptResult, StoreError>) -> Void)
 
+    /// Runs `body` once every completion of the commit now being answered on this thread has been
+    /// called: a store that answers a commit's accepts one after another (a group-commit writer)
+    /// lets work that each answer would start apart (waking a Lua worker) start once for all of
+    /// them. Called anywhere else, `body` runs at once (the default).
+    func afterAnswers(_ body: @escaping @Sendable () -> Void)
+
     /// The event with this id; with `source` nil, an id known in several sources is ambiguous.
     /// Pruned events (tombstones) are not found.
     func event(id: String, source: String?) async throws(StoreError) -> EventLookup
@@ -94,6 +100,10 @@ extension Store {
 
     public func accept(_ events: [IncomingEvent], completion: @escaping @Sendable (Result<AcceptResult, StoreError>) -> Void) {
         Self.inTask(completion) { () async throws(StoreError) in try await accept(events) }
+    }
+
+    public func afterAnswers(_ body: @escaping @Sendable () -> Void) {
+        body()
     }
 
     /// The default of the callback forms: `operation` in a task, its result handed to `completion`.

@@ -23,7 +23,7 @@ public enum LogLineFormat: String, Sendable, CaseIterable {
         out.reserveCapacity(192)
         switch self {
         case .text:
-            out += EventTime.text(time).utf8
+            EventTime.append(time, to: &out)
             out.append(UInt8(ascii: " "))
             out += level.rawValue.utf8
             out.append(UInt8(ascii: " "))

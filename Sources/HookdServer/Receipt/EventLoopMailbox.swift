@@ -3,13 +3,17 @@ import NIOCore
 
 /// Hands work to one event loop in batches: the store's writer answers a whole commit's requests at
 /// once, and a wakeup of the loop (a system call) per answer cost more than the answer itself. The
-/// first item posted while the loop has none pending schedules one task that runs them all.
+/// first item posted while the loop has none pending schedules one task that runs them all, once
+/// the commit's last answer is given (`afterAnswers`, the store's), so a loop that drains its
+/// mailbox between two answers is not woken again for the next.
 final class EventLoopMailbox: Sendable {
     let eventLoop: any EventLoop
     private let pending = NIOLockedValueBox<[@Sendable () -> Void]>([])
+    private let afterAnswers: @Sendable (@escaping @Sendable () -> Void) -> Void
 
-    init(eventLoop: any EventLoop) {
+    init(eventLoop: any EventLoop, afterAnswers: @escaping @Sendable (@escaping @Sendable () -> Void) -> Void = { $0() }) {
         self.eventLoop = eventLoop
+        self.afterAnswers = afterAnswers
     }
 
     func post(_ work: @escaping @Sendable () -> Void) {
@@ -17,7 +21,7 @@ final class EventLoopMailbox: Sendable {
             pending.append(work)
             return pending.count == 1
         }
-        if first { eventLoop.execute { self.runPending() } }
+        if first { afterAnswers { self.eventLoop.execute { self.runPending() } } }
     }
 
     private func runPending() {
@@ -33,13 +37,16 @@ final class EventLoopMailbox: Sendable {
 struct EventLoopMailboxes: Sendable {
     private let byLoop: [ObjectIdentifier: EventLoopMailbox]
 
-    init(group: any EventLoopGroup) {
-        byLoop = Dictionary(group.makeIterator().map { (ObjectIdentifier($0), EventLoopMailbox(eventLoop: $0)) },
+    private let afterAnswers: @Sendable (@escaping @Sendable () -> Void) -> Void
+
+    init(group: any EventLoopGroup, afterAnswers: @escaping @Sendable (@escaping @Sendable () -> Void) -> Void = { $0() }) {
+        self.afterAnswers = afterAnswers
+        byLoop = Dictionary(group.makeIterator().map { (ObjectIdentifier($0), EventLoopMailbox(eventLoop: $0, afterAnswers: afterAnswers)) },
                             uniquingKeysWith: { first, _ in first })
     }
 
     /// The mailbox of `eventLoop` (a fresh one for a loop outside the group).
     func mailbox(for eventLoop: any EventLoop) -> EventLoopMailbox {
-        byLoop[ObjectIdentifier(eventLoop)] ?? EventLoopMailbox(eventLoop: eventLoop)
+        byLoop[ObjectIdentifier(eventLoop)] ?? EventLoopMailbox(eventLoop: eventLoop, afterAnswers: afterAnswers)
     }
 }

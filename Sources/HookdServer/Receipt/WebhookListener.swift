@@ -28,7 +28,8 @@ struct WebhookListener: Service {
         let group = MultiThreadedEventLoopGroup.singleton
         let quiescing = ServerQuiescingHelper(group: group)
         let (receipt, readDeadline, idleTimeout, logger) = (receipt, readDeadline, idleTimeout, logger)
-        let mailboxes = EventLoopMailboxes(group: group)
+        let store = receipt.store
+        let mailboxes = EventLoopMailboxes(group: group, afterAnswers: { store.afterAnswers($0) })
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
