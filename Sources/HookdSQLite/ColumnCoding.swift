@@ -30,7 +30,13 @@ enum ColumnCoding {
     /// Written by hand (JSONText): this runs for every accepted event, and Foundation's encoder
     /// costs several times more.
     static func json(_ strings: [String]) -> String {
-        "[" + strings.map(JSONText.string).joined(separator: ",") + "]"
+        var bytes: [UInt8] = [UInt8(ascii: "[")]
+        for (index, string) in strings.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            JSONText.append(string, to: &bytes)
+        }
+        bytes.append(UInt8(ascii: "]"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Read with the strict scanner of HookdCore rather than JSONDecoder: this runs for every event read.
@@ -47,8 +53,19 @@ enum ColumnCoding {
         }
     }
 
+    /// `[[name, value], ...]`, written into one buffer (every accepted request's headers).
     static func json(_ headers: [RawRequest.Header]) -> String {
-        "[" + headers.map { "[" + JSONText.string($0.name) + "," + JSONText.string($0.value) + "]" }.joined(separator: ",") + "]"
+        var bytes: [UInt8] = [UInt8(ascii: "[")]
+        bytes.reserveCapacity(headers.reduce(2) { $0 + $1.name.utf8.count + $1.value.utf8.count + 8 })
+        for (index, header) in headers.enumerated() {
+            bytes += index > 0 ? #",["#.utf8 : "[".utf8
+            JSONText.append(header.name, to: &bytes)
+            bytes.append(UInt8(ascii: ","))
+            JSONText.append(header.value, to: &bytes)
+            bytes.append(UInt8(ascii: "]"))
+        }
+        bytes.append(UInt8(ascii: "]"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func headers(json: String) throws -> [RawRequest.Header] {

@@ -52,7 +52,17 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch family {
         case .ipv4:
-            return (0..<4).map { String((bits >> (24 - 8 * $0)) & 0xFF) }.joined(separator: ".")
+            // Written digit by digit: every request's log line and client address has one.
+            var text: [UInt8] = []
+            text.reserveCapacity(15)
+            for index in 0..<4 {
+                if index > 0 { text.append(UInt8(ascii: ".")) }
+                let octet = UInt8(truncatingIfNeeded: bits >> (24 - 8 * index))
+                if octet >= 100 { text.append(UInt8(ascii: "0") + octet / 100) }
+                if octet >= 10 { text.append(UInt8(ascii: "0") + octet / 10 % 10) }
+                text.append(UInt8(ascii: "0") + octet % 10)
+            }
+            return String(decoding: text, as: UTF8.self)
         case .ipv6:
             var address = in6_addr()
             withUnsafeMutableBytes(of: &address) { bytes in

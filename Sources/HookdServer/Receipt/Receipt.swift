@@ -63,7 +63,8 @@ public final class Receipt: Sendable {
         let sources = self.sources
         guard let source = sources.byPath[request.path] else { return .refuse(.notFound) }
         guard request.method.uppercased() == "POST" else { return .refuse(.methodNotAllowed) }
-        let peerText = request.peer?.description ?? "unknown"
+        // Written only for a refusal: a client that is the peer is written once, below.
+        var peerText: String { request.peer?.description ?? "unknown" }
         // X-Forwarded-For is looked for only where the source believes it.
         let forwardedFor = source.clientAddress.trustForwardedFor ? request.forwardedFor : nil
         if !source.config.allowIPs.isEmpty {

@@ -6,6 +6,13 @@ struct ClientAddressAuthTests {
     let peer = IPAddress("10.0.0.5")!
     let proxies = [IPNetwork("10.0.0.0/8")!, IPNetwork("2001:db8::/32")!]
 
+    @Test("IPv4 addresses are written back as dotted quads, with one-, two- and three-digit octets")
+    func ipv4Text() {
+        for text in ["0.0.0.0", "10.0.0.5", "255.255.255.255", "192.168.100.9", "1.20.100.0", "99.9.199.200"] {
+            #expect(IPAddress(text)?.description == text)
+        }
+    }
+
     @Test("without trust_forwarded_for the header is ignored")
     func untrusted() {
         let resolver = ClientAddressResolver(trustForwardedFor: false, trustedProxies: proxies)
