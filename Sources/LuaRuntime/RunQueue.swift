@@ -9,14 +9,22 @@ import Foundation
 /// `backlogPerWakeup` runs wait for each active worker: short runs are done by one thread in turn
 /// (a second joins a long backlog), and runs that wait for answers spread over every worker, since
 /// a worker that starts to wait wakes another when runs are left and none is active.
+///
+/// The worker woken is the one that went idle last: its Lua state is the likeliest to be still in
+/// the CPU's caches, and the others stay asleep.
 final class RunQueue: @unchecked Sendable {
     static let backlogPerWakeup = 64
 
-    private let condition = NSCondition()
+    /// What one worker thread sleeps on while it waits for a run.
+    final class Waiter: @unchecked Sendable {
+        fileprivate let semaphore = DispatchSemaphore(value: 0)
+    }
+
+    private let lock = NSLock()
     private var runs: [PoolRun] = []
     private var head = 0
-    /// Workers waiting for a run.
-    private var idle = 0
+    /// Workers waiting for a run, the last to go idle last.
+    private var idle: [Waiter] = []
     /// Workers with a run in hand that are not waiting for an HTTP answer.
     private var active = 0
     private var closed = false
@@ -25,21 +33,20 @@ final class RunQueue: @unchecked Sendable {
 
     /// Queues runs; false when the queue is closed (none is taken).
     func push(_ new: [PoolRun]) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         guard !closed else { return false }
         runs.append(contentsOf: new)
         wakeIfNeeded()
         return true
     }
 
-    /// The next run for a worker, waiting for one; nil once the queue is closed and empty.
-    /// `finishing`: the worker's last run ended (as `finished` says, in the same lock, so a busy
-    /// worker takes the lock once per run). The worker is active until it calls `finished` (or
-    /// `waitsForAnswer`) or asks for its next run.
-    func next(finishing: Bool = false) -> PoolRun? {
-        condition.lock()
-        defer { condition.unlock() }
+    /// The next run for a worker, sleeping on `waiter` until there is one; nil once the queue is
+    /// closed and empty. `finishing`: the worker's last run ended (as `finished` says, in the same
+    /// lock, so a busy worker takes the lock once per run). The worker is active until it calls
+    /// `finished` (or `waitsForAnswer`) or asks for its next run.
+    func next(finishing: Bool = false, waiter: Waiter) -> PoolRun? {
+        lock.lock()
         if finishing { active -= 1 }
         while true {
             if head < runs.count {
@@ -54,55 +61,64 @@ final class RunQueue: @unchecked Sendable {
                 }
                 active += 1
                 wakeIfNeeded()
+                lock.unlock()
                 return run
             }
-            if closed { return nil }
-            idle += 1
-            condition.wait()
-            idle -= 1
+            if closed {
+                lock.unlock()
+                return nil
+            }
+            // Woken, it is off the idle list; it looks again (another worker may have taken the run).
+            idle.append(waiter)
+            lock.unlock()
+            waiter.semaphore.wait()
+            lock.lock()
         }
     }
 
     /// The worker's run ended (or was abandoned by the watchdog).
     func finished() {
-        condition.lock()
+        lock.lock()
         active -= 1
         wakeIfNeeded()
-        condition.unlock()
+        lock.unlock()
     }
 
     /// The worker's run waits for an HTTP answer: another worker takes the queued runs.
     func waitsForAnswer() {
-        condition.lock()
+        lock.lock()
         active -= 1
         wakeIfNeeded()
-        condition.unlock()
+        lock.unlock()
     }
 
     /// The answer came: the worker goes on with its run.
     func answered() {
-        condition.lock()
+        lock.lock()
         active += 1
-        condition.unlock()
+        lock.unlock()
     }
 
-    /// Wakes one waiting worker when runs wait that no active worker will soon take. Called locked.
+    /// Wakes the last worker to go idle when runs wait that no active worker will soon take. Called locked.
     private func wakeIfNeeded() {
-        if idle > 0 && waiting > 0 && (active == 0 || waiting > Self.backlogPerWakeup * active) { condition.signal() }
+        if !idle.isEmpty && waiting > 0 && (active == 0 || waiting > Self.backlogPerWakeup * active) {
+            idle.removeLast().semaphore.signal()
+        }
     }
 
     /// Runs queued and not yet taken.
     var count: Int {
-        condition.lock()
-        defer { condition.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         return waiting
     }
 
     /// No new runs; the workers drain what is queued, then end.
     func close() {
-        condition.lock()
+        lock.lock()
         closed = true
-        condition.broadcast()
-        condition.unlock()
+        for waiter in idle { waiter.semaphore.signal() }
+        idle.removeAll()
+        lock.unlock()
     }
 }

@@ -42,7 +42,8 @@ final class WorkerSlot: @unchecked Sendable {
     private func loop() {
         // The end of one run is told to the queue with the request for the next: one lock per run.
         var finishing = false
-        while let run = queue.next(finishing: finishing) {
+        let waiter = RunQueue.Waiter()
+        while let run = queue.next(finishing: finishing, waiter: waiter) {
             finishing = true
             guard let start = run.begin() else { continue }
             // Abandoned by the watchdog: it ended the run (and told the queue) and a fresh slot

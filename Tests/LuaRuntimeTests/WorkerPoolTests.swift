@@ -1,3 +1,4 @@
+import Foundation
 import LuaRuntime
 import Synchronization
 import Testing
@@ -105,6 +106,32 @@ struct WorkerPoolTests {
         for n in [1, 2, 4, 5] { #expect(results[n]?.first?.messages == ["n=\(n)"], "run \(n)") }
         #expect(results[6]?.first?.failure?.message == "the Lua workers are shut down")
         #expect(host.seen.withLock { $0.count } == 4)
+    }
+
+    @Test("runs submitted one at a time are all run by the worker that went idle last, not in turn by every worker")
+    func lastIdleWorkerWakes() async throws {
+        let pool = try pool([rule("")], size: 4)
+        // Every worker's thread is started and waiting.
+        try await Task.sleep(for: .milliseconds(200))
+        let threads = Mutex<[String]>([])
+        for n in 0..<12 {
+            let ended = Mutex(false)
+            pool.submit(PoolRun {
+                PoolRun.Start(rule: 0, eventJSON: Array(#"{"n":\#(n)}"#.utf8), limits: .defaults, host: SlowHost(delay: .zero)) { _ in
+                    threads.withLock { $0.append(Thread.current.name ?? "?") }
+                    ended.withLock { $0 = true }
+                }
+            })
+            try await waitUntil(within: .seconds(5)) { ended.withLock { $0 } }
+            // The worker is back waiting before the next run comes.
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let names = threads.withLock { $0 }
+        #expect(names.count == 12)
+        // In turn, all four would take runs. (Two, not one: a worker busy past the pause under a
+        // loaded machine lets another take one run.)
+        #expect(Set(names).count <= 2, "\(names)")
+        pool.close()
     }
 
     @Test("runs that wait for answers spread over every worker: 8 runs submitted at once wait for their answers together")
