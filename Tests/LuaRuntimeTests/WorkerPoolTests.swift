@@ -111,13 +111,15 @@ struct WorkerPoolTests {
     @Test("runs submitted one at a time are all run by the worker that went idle last, not in turn by every worker")
     func lastIdleWorkerWakes() async throws {
         let pool = try pool([rule("")], size: 4)
+        defer { pool.close() }
         // Every worker's thread is started and waiting.
         try await Task.sleep(for: .milliseconds(200))
         let threads = Mutex<[String]>([])
         for n in 0..<12 {
             let ended = Mutex(false)
             pool.submit(PoolRun {
-                PoolRun.Start(rule: 0, eventJSON: Array(#"{"n":\#(n)}"#.utf8), limits: .defaults, host: SlowHost(delay: .zero)) { _ in
+                PoolRun.Start(rule: 0, eventJSON: Array(#"{"n":\#(n)}"#.utf8), limits: .defaults, host: SlowHost(delay: .zero)) { result in
+                    #expect(result.failure == nil, "run \(n): \(result.failure?.message ?? "")")
                     threads.withLock { $0.append(Thread.current.name ?? "?") }
                     ended.withLock { $0 = true }
                 }
@@ -131,7 +133,6 @@ struct WorkerPoolTests {
         // In turn, all four would take runs. (Two, not one: a worker busy past the pause under a
         // loaded machine lets another take one run.)
         #expect(Set(names).count <= 2, "\(names)")
-        pool.close()
     }
 
     @Test("runs that wait for answers spread over every worker: 8 runs submitted at once wait for their answers together")

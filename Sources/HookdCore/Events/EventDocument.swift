@@ -65,7 +65,7 @@ public struct EventDocument: Sendable {
     /// escape (every real one: names are HTTP tokens).
     static func appendLowercased(_ name: String, to bytes: inout [UInt8]) {
         let plain = name.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
-            guard !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
+            guard !utf8.contains(where: JSONText.needsEscape) else { return false }
             bytes.append(UInt8(ascii: "\""))
             for byte in utf8 { bytes.append(lower(byte)) }
             bytes.append(UInt8(ascii: "\""))

@@ -4,7 +4,7 @@ public enum JSONText {
     /// `value` as a JSON string literal, quotes included.
     public static func string(_ value: String) -> String {
         // Most strings (ids, header names and values) need no escape: one scan of the bytes, one copy.
-        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+        if !value.utf8.contains(where: needsEscape) {
             return "\"" + value + "\""
         }
         var out: [UInt8] = []
@@ -23,7 +23,7 @@ public enum JSONText {
         var value = value
         value.withUTF8 { utf8 in
             // Most strings need no escape: copied whole.
-            if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            if !utf8.contains(where: needsEscape) {
                 out.append(contentsOf: utf8)
                 return
             }
@@ -47,6 +47,12 @@ public enum JSONText {
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// Whether `byte` must be escaped inside a JSON string: a control character, a quote or a
+    /// backslash (every other byte, UTF-8 included, is written as it is).
+    public static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+    }
 
     /// Appends `value` as a JSON string literal, or `null`.
     public static func append(optional value: String?, to out: inout [UInt8]) {
