@@ -68,7 +68,7 @@ enum EventInsertion {
             INSERT INTO events (source, id, type, status, timestamp, payload, data_path, order_key,
                                 received_at, dispatched, request_id, payload_is_body)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (source, id) DO NOTHING
+            ON CONFLICT (id, source) DO NOTHING
             """, in: db)
         for (index, event) in rows.events.enumerated() {
             let requestID: Int64

@@ -144,9 +144,11 @@ enum JobWriting {
         var targets: [Int64] = []
         switch selection.target {
         case .state(let state):
+            // Failed and dead jobs (what `replay --state` takes) are read from their partial index.
+            let attention = state == .failed || state == .dead ? " AND j.\(SQLiteSchema.jobNeedingAttention)" : ""
             targets = try Int64.fetchAll(db, sql: """
                 SELECT j.id FROM jobs j JOIN events e ON e.seq = j.event_seq
-                WHERE e.pruned_at IS NULL AND j.state = ?\(conditions.map { " AND " + $0 }.joined())
+                WHERE e.pruned_at IS NULL AND j.state = ?\(attention)\(conditions.map { " AND " + $0 }.joined())
                 ORDER BY j.id
                 """, arguments: [state.rawValue] + arguments)
         case .events(let ids):
@@ -188,8 +190,11 @@ enum JobWriting {
         return result
     }
 
+    /// Read through `jobs_unfinished`, not the whole table.
+    static let resumeRunning = "UPDATE jobs SET state = 'pending', claimed_at = NULL WHERE \(SQLiteSchema.unfinishedJob) AND state = 'running'"
+
     static func resume(in db: Database) throws -> Int {
-        try db.execute(sql: "UPDATE jobs SET state = 'pending', claimed_at = NULL WHERE state = 'running'")
+        try db.execute(sql: resumeRunning)
         return db.changesCount
     }
 }

@@ -36,6 +36,7 @@ public final class SQLiteStore: Store {
     /// are refused, harmlessly: a store opened later only goes without them).
     private static let processSettings: Void = {
         _ = hk_sqlite_disable_memory_statistics()
+        _ = hk_malloc_keep_freed_memory()
     }()
 
     public func accept(_ events: [IncomingEvent]) async throws(StoreError) -> AcceptResult {
