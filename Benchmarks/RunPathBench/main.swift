@@ -48,8 +48,9 @@ func require<T>(_ value: T?, _ message: String) -> T {
     return value
 }
 
-/// Counts finished runs by their log line, and formats each line as the daemon does (to nowhere).
-struct CountingLogHandler: LogHandler {
+/// Counts finished runs by their log line, and formats each line as the daemon does (to nowhere),
+/// taking the same ordered-fields path as the daemon's handler.
+struct CountingLogHandler: OrderedFieldLogging {
     static let runs = Atomic<Int>(0)
     var inner = LineLogHandler(label: "hookd", sink: LogSink(output: { _ in }))
     var logLevel: Logger.Level {
@@ -67,6 +68,10 @@ struct CountingLogHandler: LogHandler {
     func log(event: LogEvent) {
         if event.message.description == "rule run" { Self.runs.add(1, ordering: .relaxed) }
         inner.log(event: event)
+    }
+    func log(level: Logger.Level, message: String, orderedFields fields: [LogField]) {
+        if message == "rule run" { Self.runs.add(1, ordering: .relaxed) }
+        inner.log(level: level, message: message, orderedFields: fields)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HookdCore
 @testable import HookdServer
 import Logging
 import Synchronization
@@ -56,5 +57,66 @@ struct TextLogHandlerTests {
         logger.info("late")
         try await Task.sleep(for: .milliseconds(300))
         #expect(String(decoding: written.withLock { $0 }, as: UTF8.self).hasSuffix("t: late\n"))
+    }
+}
+
+/// The lines every event logs skip swift-log's metadata dictionary and come out the same.
+@Suite("ordered log fields")
+struct OrderedFieldLoggingTests {
+    private func capture(_ format: LogLineFormat, _ body: (inout Logger) -> Void) -> [String] {
+        let lines = Mutex<[String]>([])
+        let sink = LogSink(buffered: false) { bytes in lines.withLock { $0.append(String(decoding: bytes, as: UTF8.self)) } }
+        var logger = Logger(label: "hookd") { LineLogHandler(label: $0, format: format, sink: sink) }
+        body(&logger)
+        // The time differs between two lines; the rest must not.
+        return lines.withLock { $0 }.map { line in
+            format == .text ? String(line.drop { $0 != " " }) : line.replacing(/"time": "[^"]*"/, with: "")
+        }
+    }
+
+    @Test("a line with ordered fields is the line the same metadata makes, in text and in JSON")
+    func sameLine() {
+        let fields: [LogField] = [("attempt", "1"), ("error", "two words\nand \"quotes\""), ("event", "evt_1"), ("source", "passage")]
+        for format in LogLineFormat.allCases {
+            let lines = capture(format) { logger in
+                logger.info("rule run", orderedFields: fields)
+                logger.info("rule run", metadata: ["source": "passage", "event": "evt_1", "attempt": "1", "error": "two words\nand \"quotes\""])
+            }
+            #expect(lines.count == 2)
+            #expect(lines.first == lines.last, "\(format): \(lines)")
+        }
+    }
+
+    @Test("the handler's own metadata is merged in, and the level is respected")
+    func mergesAndFilters() {
+        let lines = capture(.text) { logger in
+            logger[metadataKey: "generation"] = "3"
+            logger.info("request", orderedFields: [("status", "200")])
+            logger.logLevel = .warning
+            logger.info("request", orderedFields: [("status", "500")])
+        }
+        #expect(lines == [" info hookd: request generation=3 status=200\n"])
+    }
+
+    @Test("under another handler the fields reach it as metadata")
+    func otherHandler() {
+        final class Seen: Sendable {
+            let lines = Mutex<[Logger.Metadata]>([])
+        }
+        let seen = Seen()
+        struct Recorder: LogHandler {
+            let seen: Seen
+            var logLevel: Logger.Level = .info
+            var metadata: Logger.Metadata = [:]
+            subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+                get { metadata[key] }
+                set { metadata[key] = newValue }
+            }
+            func log(event: LogEvent) { seen.lines.withLock { $0.append(event.metadata ?? [:]) } }
+        }
+        let recorder = Recorder(seen: seen)
+        let logger = Logger(label: "t") { _ in recorder }
+        logger.info("request", orderedFields: [("client", "127.0.0.1"), ("status", "200")])
+        #expect(seen.lines.withLock { $0 } == [["client": "127.0.0.1", "status": "200"]])
     }
 }

@@ -216,13 +216,12 @@ extension Dispatcher {
 
     private func logRun(event: StoredEvent, rule: String, attempt: AttemptRecord, mask: SecretMask? = nil) {
         let mask = mask ?? self.mask
-        var metadata: Logger.Metadata = [
-            "source": .string(event.source), "event": .string(mask(event.id)), "rule": .string(rule),
-            "attempt": .string(String(attempt.number)), "outcome": .string(attempt.outcome.rawValue),
-            "duration_ms": .string(String(attempt.duration.milliseconds)),
-        ]
-        if let error = attempt.error { metadata["error"] = .string(error) }
-        logger.info("rule run", metadata: metadata)
+        // Sorted by key.
+        var fields: [LogField] = [("attempt", String(attempt.number)), ("duration_ms", String(attempt.duration.milliseconds))]
+        fields.reserveCapacity(7)
+        if let error = attempt.error { fields.append(("error", error)) }
+        fields += [("event", mask(event.id)), ("outcome", attempt.outcome.rawValue), ("rule", rule), ("source", event.source)]
+        logger.info("rule run", orderedFields: fields)
         noteFinished(source: event.source)
         metrics.ruleRun(rule: rule, outcome: attempt.outcome.rawValue, duration: attempt.duration)
         for call in attempt.calls where call.sent || call.error != nil {

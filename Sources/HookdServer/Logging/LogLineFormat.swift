@@ -18,7 +18,12 @@ public enum LogLineFormat: String, Sendable, CaseIterable {
 
     /// `line` as UTF-8 bytes, written without intermediate strings (every request and run logs one).
     func bytes(time: Date, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata) -> [UInt8] {
-        let fields = metadata.sorted { $0.key < $1.key }
+        bytes(time: time, level: level, label: label, message: message,
+              sortedFields: metadata.sorted { $0.key < $1.key }.map { ($0.key, $0.value.description) })
+    }
+
+    /// `bytes` for fields already sorted by key (`OrderedFieldLogging`).
+    func bytes(time: Date, level: Logger.Level, label: String, message: String, sortedFields fields: [LogField]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(192)
         switch self {
@@ -34,13 +39,12 @@ public enum LogLineFormat: String, Sendable, CaseIterable {
                 out.append(UInt8(ascii: " "))
                 out += key.utf8
                 out.append(UInt8(ascii: "="))
-                let text = value.description
-                if Self.isPlain(text) { out += text.utf8 } else { JSONText.append(text, to: &out) }
+                if Self.isPlain(value) { out += value.utf8 } else { JSONText.append(value, to: &out) }
             }
         case .json:
             let fixed = [("time", EventTime.text(time)), ("level", level.rawValue), ("label", label), ("message", message)]
             let reserved = Set(fixed.map(\.0))
-            let all = fixed + fields.filter { !reserved.contains($0.key) }.map { ($0.key, $0.value.description) }
+            let all = fixed + fields.filter { !reserved.contains($0.key) }
             out.append(UInt8(ascii: "{"))
             for (index, (key, value)) in all.enumerated() {
                 if index > 0 { out += ", ".utf8 }

@@ -271,15 +271,15 @@ final class WebhookChannelHandler: ChannelInboundHandler, RemovableChannelHandle
     /// The request's one log line (SPEC §7): no header or body content, so no secret.
     private func log(_ request: IncomingRequest, source: String?, client: String?, answer: ReceiptAnswer) {
         guard logger.logLevel <= .info else { return }
-        var metadata: Logger.Metadata = [
-            "status": "\(answer.status)",
-            "client": "\(client ?? request.peer?.description ?? "unknown")",
-            "duration_ms": "\((ContinuousClock.now - started).milliseconds)",
-        ]
-        if let source { metadata["source"] = "\(source)" } else { metadata["path"] = "\(request.path)" }
-        if !answer.events.isEmpty { metadata["event"] = "\(answer.events.joined(separator: ","))" }
-        if let code = answer.errorCode { metadata["error"] = "\(code)" }
-        logger.info("request", metadata: metadata)
+        // Sorted by key.
+        var fields: [LogField] = [("client", client ?? request.peer?.description ?? "unknown"),
+                                  ("duration_ms", String((ContinuousClock.now - started).milliseconds))]
+        fields.reserveCapacity(6)
+        if let code = answer.errorCode { fields.append(("error", code)) }
+        if !answer.events.isEmpty { fields.append(("event", answer.events.joined(separator: ","))) }
+        fields.append(source.map { ("source", $0) } ?? ("path", request.path))
+        fields.append(("status", String(answer.status)))
+        logger.info("request", orderedFields: fields)
     }
 
     /// The path of a request target: without its query string or fragment.
