@@ -3,7 +3,8 @@ import GRDB
 import HookdCore
 
 /// Inserts one request's events inside the writer's open transaction: insert-if-absent on the
-/// unique (source, id), so the database, not memory, decides what is a duplicate.
+/// unique (id, source), so the database, not memory, decides what is a duplicate. The raw request
+/// of an event that came alone is kept in its row; a batch's is one `requests` row they share.
 ///
 /// The column values are made (`Rows`) before the batch is queued, by the request's own thread,
 /// so that the one writer thread, which every request waits on, only binds and steps (through the
@@ -34,6 +35,9 @@ enum EventInsertion {
             var body: [UInt8]
             /// The headers as JSON text.
             var headers: String
+            /// How many of `events` came with it: the request of a single event is kept in the
+            /// event's own row, a batch's in `requests`.
+            var events = 0
         }
 
         var events: [Event] = []
@@ -48,6 +52,7 @@ enum EventInsertion {
                     requests.append(Request(body: event.request.body, headers: ColumnCoding.json(event.request.headers)))
                     last = event.request
                 }
+                requests[requests.count - 1].events += 1
                 events.append(Event(source: event.source, id: event.id, type: event.type, status: event.status,
                                     timestamp: event.timestamp, payload: event.payload, dataPath: ColumnCoding.json(event.dataPath),
                                     orderKey: event.orderKey, receivedAt: ColumnCoding.milliseconds(event.receivedAt),
@@ -61,21 +66,25 @@ enum EventInsertion {
         var result = AcceptResult()
         // Events of one batch share their request; it is written once, before its first event (the
         // insert-if-absent needs its id), and removed again when every one of its events was known.
+        // An event alone in its request keeps the request in its own row (`request_body`).
         var written: [Int: Int64] = [:]
         var kept: Set<Int> = []
         let insertRequest = try RawStatement(sql: "INSERT INTO requests (body, headers) VALUES (?, ?)", in: db)
         let insertEvent = try RawStatement(sql: """
             INSERT INTO events (source, id, type, status, timestamp, payload, data_path, order_key,
-                                received_at, dispatched, request_id, payload_is_body)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                received_at, dispatched, request_id, payload_is_body, request_body, request_headers)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id, source) DO NOTHING
             """, in: db)
         for (index, event) in rows.events.enumerated() {
-            let requestID: Int64
-            if let known = written[event.request] {
+            let request = rows.requests[event.request]
+            let alone = request.events == 1
+            let requestID: Int64?
+            if alone {
+                requestID = nil
+            } else if let known = written[event.request] {
                 requestID = known
             } else {
-                let request = rows.requests[event.request]
                 insertRequest.bind(1, blob: request.body)
                 insertRequest.bind(2, request.headers)
                 try insertRequest.run()
@@ -88,7 +97,7 @@ enum EventInsertion {
             insertEvent.bind(4, event.status)
             insertEvent.bind(5, event.timestamp)
             // A payload that is the whole body is read from the request (`payload_is_body`).
-            let payloadIsBody = event.payload == rows.requests[event.request].body
+            let payloadIsBody = event.payload == request.body
             insertEvent.bind(6, blob: payloadIsBody ? [] : event.payload)
             insertEvent.bind(7, event.dataPath)
             insertEvent.bind(8, event.orderKey)
@@ -96,12 +105,19 @@ enum EventInsertion {
             insertEvent.bind(10, event.rules == nil ? 0 : 1)
             insertEvent.bind(11, requestID)
             insertEvent.bind(12, payloadIsBody ? 1 : 0)
+            if alone {
+                insertEvent.bind(13, blob: request.body)
+                insertEvent.bind(14, request.headers)
+            } else {
+                insertEvent.bind(13, blob: [])
+                insertEvent.bind(14, nil as String?)
+            }
             // No change: the key was already taken; the unique constraint is the arbiter.
             guard try insertEvent.run() == 1 else {
                 result.duplicates.append(event.id)
                 continue
             }
-            kept.insert(event.request)
+            if !alone { kept.insert(event.request) }
             result.accepted.append(event.id)
             if let rules = event.rules {
                 result.dispatchedOnReceipt += 1

@@ -6,8 +6,9 @@ import HookdCore
 enum EventReading {
     private static let selection = """
         SELECT e.seq, e.source, e.id, e.type, e.status, e.timestamp,
-               CASE WHEN e.payload_is_body = 1 THEN r.body ELSE e.payload END AS payload, e.data_path, e.order_key,
-               e.received_at, e.dispatched, r.body, r.headers
+               CASE WHEN e.payload_is_body = 1 THEN coalesce(e.request_body, r.body) ELSE e.payload END AS payload,
+               e.data_path, e.order_key, e.received_at, e.dispatched,
+               coalesce(e.request_body, r.body) AS body, coalesce(e.request_headers, r.headers) AS headers
         FROM events e LEFT JOIN requests r ON r.id = e.request_id
         WHERE e.pruned_at IS NULL
         """

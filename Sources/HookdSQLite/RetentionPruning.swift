@@ -38,7 +38,7 @@ enum RetentionPruning {
         guard !victims.isEmpty else { return 0 }
         let seqs = list(victims, "seq")
         try db.execute(sql: "DELETE FROM jobs WHERE event_seq IN (\(seqs))")
-        try db.execute(sql: "UPDATE events SET payload = NULL, payload_is_body = 0, request_id = NULL, pruned_at = ? WHERE seq IN (\(seqs))",
+        try db.execute(sql: "UPDATE events SET payload = NULL, payload_is_body = 0, request_id = NULL, request_body = NULL, request_headers = NULL, pruned_at = ? WHERE seq IN (\(seqs))",
                        arguments: [ColumnCoding.milliseconds(now)])
         try deleteUnreferencedRequests(victims, in: db)
         return victims.count

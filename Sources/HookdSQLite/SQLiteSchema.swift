@@ -137,6 +137,9 @@ enum SQLiteSchema {
     // - events: UNIQUE (id, source) instead of (source, id). The same uniqueness, and a lookup by id
     //   alone reads it too, so events_by_id goes. The table is rebuilt, as SQLite cannot change a
     //   table's constraints (GRDB runs migrations with foreign keys off and checks them at the end).
+    // - events: the raw request of an event that came alone in its body (every provider's usual
+    //   delivery) is kept in the event's row, so it needs neither a requests row nor an entry in
+    //   events_by_request; requests keeps the bodies that several events share (batches).
     // - jobs: a finished job leaves every index but its table's and (event_seq, rule). Running and
     //   waiting jobs are in jobs_unfinished, failed and dead ones in jobs_attention; done jobs in
     //   none, so a job claimed at receipt that ends ok is one insert into and one delete from
@@ -158,6 +161,10 @@ enum SQLiteSchema {
             dispatched INTEGER NOT NULL DEFAULT 0 CHECK (dispatched IN (0, 1)),
             pruned_at INTEGER,
             payload_is_body INTEGER NOT NULL DEFAULT 0 CHECK (payload_is_body IN (0, 1)),
+            -- The raw request of an event that came alone in its body, kept in the event's row
+            -- (request_id NULL): a requests row and its index entry less per such event.
+            request_body BLOB,                 -- NULL for an empty body
+            request_headers TEXT,              -- as requests.headers
             UNIQUE (id, source)
         ) STRICT
         """,

@@ -112,10 +112,40 @@ extension SQLiteStoreTests {
         func duplicatesStoreNoRequest() async throws {
             let scratch = try Scratch()
             let store = try SQLiteStore(path: scratch.databasePath)
-            _ = try await store.accept([incoming("a")])
-            #expect(try await store.accept([incoming("a")]) == AcceptResult(duplicates: ["a"]))
-            #expect(try count("requests", in: scratch.databasePath) == 1)
+            let raw = request(#"{"id":"a","n":1}"#)
+            _ = try await store.accept([incoming("a", request: raw)])
+            #expect(try await store.accept([incoming("a", request: request(#"{"id":"a","n":2}"#))]) == AcceptResult(duplicates: ["a"]))
+            #expect(try count("requests", in: scratch.databasePath) == 0)
+            #expect(try await store.event(id: "a", source: nil).event?.request == raw)
+            // Nor does a duplicate batch.
+            let batch = request(#"[{"id":"a"},{"id":"a"}]"#)
+            #expect(try await store.accept(["a", "a"].map { incoming($0, source: "passage", request: batch) }) == AcceptResult(duplicates: ["a", "a"]))
+            #expect(try count("requests", in: scratch.databasePath) == 0)
             #expect(try await store.accept([]) == AcceptResult())
+        }
+
+        @Test("an event alone in its body keeps its request in its own row; a batch's events share one requests row")
+        func requestKeptWithLoneEvent() async throws {
+            let scratch = try Scratch()
+            let store = try SQLiteStore(path: scratch.databasePath)
+            // Its payload is the whole body, so that is read from the event's own request too.
+            let solo = incoming("solo")
+            let alone = solo.request
+            let empty = request("", headers: [("X-Empty", "1")])
+            let batch = request(#"[{"id":"b1"},{"id":"b2"}]"#)
+            _ = try await store.accept([solo])
+            _ = try await store.accept([incoming("empty", request: empty)])
+            _ = try await store.accept(["b1", "b2"].map { incoming($0, source: "passfort", request: batch) })
+            #expect(try count("requests", in: scratch.databasePath) == 1)
+            #expect(try await store.event(id: "solo", source: nil).event?.request == alone)
+            #expect(try await store.event(id: "empty", source: nil).event?.request == empty)
+            #expect(try await store.event(id: "b1", source: nil).event?.request == batch)
+            #expect(try await store.event(id: "b2", source: nil).event?.request == batch)
+            #expect(try await store.event(id: "solo", source: nil).event?.payload == solo.payload)
+            let unindexed = try await rawDatabase(scratch.databasePath).read { db in
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE request_id IS NULL AND request_headers IS NOT NULL")
+            }
+            #expect(unindexed == 2)
         }
 
         @Test("lists newest first, by source, up to the limit; an id in two sources is ambiguous")

@@ -58,7 +58,19 @@ extension SQLiteStoreTests {
             #expect(try count("jobs", in: path) == 3)
             #expect(try count("attempts", in: path) == 3)
             #expect(try count("events", in: path) == 6)
-            #expect(try count("requests", in: path) == 5)
+            // Each came alone in its body: the requests are in the events' rows, and the
+            // tombstone's is gone with its payload.
+            #expect(try count("requests", in: path) == 0)
+            let tombstoneRequest = try await rawDatabase(path).read { db in
+                try Row.fetchOne(db, sql: "SELECT request_body, request_headers, payload FROM events WHERE id = 'mid-done'")
+            }
+            #expect(tombstoneRequest?["request_body"] as Data? == nil)
+            #expect(tombstoneRequest?["request_headers"] as String? == nil)
+            #expect(tombstoneRequest?["payload"] as Data? == nil)
+            let keptRequest = try await rawDatabase(path).read { db in
+                try String.fetchOne(db, sql: "SELECT request_headers FROM events WHERE id = 'new-done'")
+            }
+            #expect(keptRequest != nil)
 
             // Pruning again removes nothing more; once outside the window, the tombstone goes too.
             #expect(try await store.prune(policy) == PruneResult())
@@ -80,6 +92,25 @@ extension SQLiteStoreTests {
             #expect(try await store.event(id: "a", source: nil).event != nil)
             #expect(try await store.accept([incoming("a"), incoming("b")])
                 == AcceptResult(accepted: ["b"], duplicates: ["a"]))
+        }
+
+        @Test("a batch's shared request stays while one of its events keeps its details, and goes with the last")
+        func batchRequest() async throws {
+            let scratch = try Scratch()
+            let path = scratch.databasePath
+            let store = try SQLiteStore(path: path)
+            let now = Date()
+            let raw = request(#"[{"id":"kept"},{"id":"gone"}]"#)
+            _ = try await store.accept(["kept", "gone"].map { incoming($0, receivedAt: now.addingTimeInterval(-40 * Self.day), request: raw) })
+            try dispatch("kept", jobs: ["dead"], in: path)
+            try dispatch("gone", in: path)
+            #expect(try await store.prune(RetentionPolicy(window: 30 * Self.day, now: now)) == PruneResult(forgotten: 1))
+            #expect(try count("requests", in: path) == 1)
+            #expect(try await store.event(id: "kept", source: nil).event?.request == raw)
+            // Its dead job replayed to done: now it goes too, and the request with it.
+            try await rawDatabase(path).write { db in try db.execute(sql: "UPDATE jobs SET state = 'done'") }
+            #expect(try await store.prune(RetentionPolicy(window: 30 * Self.day, now: now)) == PruneResult(forgotten: 1))
+            #expect(try count("requests", in: path) == 0)
         }
 
         @Test("a large backlog is pruned in several chunks, all of it")
