@@ -268,6 +268,41 @@ struct ReceiptLimitTests {
         #expect(closing.answer.contains(#""duplicates": ["#), "\(closing.answer)")
     }
 
+    @Test("pipelined requests are answered in order, each once its own is done; the last one's Connection: close is honoured")
+    func pipelining() async throws {
+        let daemon = try await TestDaemon()
+        defer { Task { await daemon.stop() } }
+        var requests = ""
+        for (index, id) in ["evt_pipe_1", "evt_pipe_2", "evt_pipe_1", "evt_pipe_3"].enumerated() {
+            let body = #"{"event": {"id": "\#(id)", "type": "user.delete", "createInstant": 1505762615056}}"#
+            let last = index == 3 ? "Connection: close\r\n" : ""
+            requests += "POST /webhooks/passport HTTP/1.1\r\nHost: x\r\nAuthorization: dev-passport-key\r\nContent-Type: application/json\r\n"
+                + "Content-Length: \(body.utf8.count)\r\n\(last)\r\n\(body)"
+        }
+        let answer = try await daemon.rawUntilClosed(requests, seconds: 8)
+        let statuses = answer.answer.components(separatedBy: "HTTP/1.1 ").dropFirst().map { $0.prefix(3) }
+        #expect(statuses == ["200", "200", "200", "200"], "\(answer.answer)")
+        let bodies = answer.answer.components(separatedBy: "\r\n\r\n").dropFirst().map { $0.prefix { $0 != "}" } }
+        #expect(bodies.count == 4, "\(answer.answer)")
+        #expect(bodies.first?.contains(#""accepted": ["evt_pipe_1"]"#) == true, "\(answer.answer)")
+        #expect(bodies.dropFirst().first?.contains(#""accepted": ["evt_pipe_2"]"#) == true, "\(answer.answer)")
+        #expect(bodies.dropFirst(2).first?.contains(#""duplicates": ["evt_pipe_1"]"#) == true, "\(answer.answer)")
+        #expect(bodies.last?.contains(#""accepted": ["evt_pipe_3"]"#) == true, "\(answer.answer)")
+        #expect(answer.answer.lowercased().components(separatedBy: "connection: close").count == 2, "\(answer.answer)")
+        #expect(answer.elapsed < 6, "the connection was not closed after the last answer: \(answer.elapsed)")
+    }
+
+    @Test("a request that is not HTTP gets 400 and the connection closes; the daemon keeps serving")
+    func malformedHTTP() async throws {
+        let daemon = try await TestDaemon()
+        defer { Task { await daemon.stop() } }
+        let garbage = try await daemon.rawUntilClosed("NOT HTTP AT ALL\r\n\r\n", seconds: 8)
+        #expect(garbage.answer.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), "\(garbage.answer)")
+        #expect(garbage.answer.lowercased().contains("connection: close"), "\(garbage.answer)")
+        #expect(garbage.elapsed < 6, "\(garbage.elapsed)")
+        #expect(try await daemon.sendSigned("passport", body: try TestDaemon.example("passport/user_delete.json")).status == 200)
+    }
+
     @Test("an idle connection is closed at the idle timeout: one that never sent a request, and a keep-alive one after its answer")
     func idleTimeout() async throws {
         let daemon = try await TestDaemon(idleTimeout: .seconds(1))

@@ -17,9 +17,19 @@ import NIOHTTP1
 /// deadline when that is shorter) while the connection is open: a request still being read past its
 /// read deadline gets 408, an answered request still being drained is cut, and a connection idle
 /// for the idle timeout is closed. A timer per request cost more than the request's own parsing.
-final class WebhookChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
+///
+/// It sits right after NIO's request decoder and writes its answers as bytes (`ResponseBytes`):
+/// NIO's response encoder, pipelining handler and protocol error handler are not in the pipeline.
+/// Their work is done here, for the few shapes of answer this listener has: a request sent before
+/// the previous one was answered (pipelining) waits, in order, until that answer is written, and
+/// reading pauses while one waits; a request the decoder cannot parse gets 400 and the connection
+/// closes; on graceful shutdown (`ChannelShouldQuiesceEvent`) an idle connection closes at once and
+/// a busy one after its answer. The pipelining handler paused reading after every request until its
+/// answer was written, two changes of the socket's epoll registration per request.
+final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     /// A refused body is drained up to this many bytes so that the client reads its 413 instead of a
     /// reset; past it the connection is closed.
@@ -60,6 +70,12 @@ final class WebhookChannelHandler: ChannelInboundHandler, RemovableChannelHandle
     private var timer: Scheduled<Void>?
     /// The last answer's write, so a close waits for it.
     private var lastWrite: EventLoopFuture<Void>?
+    /// Parts of requests pipelined behind the one being answered, in order.
+    private var waiting = CircularBuffer<HTTPServerRequestPart>()
+    /// A read held back while requests wait.
+    private var readHeld = false
+    /// Graceful shutdown: close once the request under way is answered.
+    private var quiescing = false
 
     init(receipt: Receipt, readDeadline: Duration, idleTimeout: TimeAmount, mailbox: EventLoopMailbox, logger: Logger) {
         self.mailbox = mailbox
@@ -114,16 +130,79 @@ final class WebhookChannelHandler: ChannelInboundHandler, RemovableChannelHandle
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
+        let part = unwrapInboundIn(data)
+        switch state {
+        case .answering:
+            // Pipelined behind a request whose answer is awaited: it waits its turn.
+            waiting.append(part)
+        case .closed:
+            // What arrives while the connection closes is not served.
+            break
+        case .idle, .reading, .discarding:
+            handle(part, context: context)
+        }
+    }
+
+    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        switch part {
         case .head(let head): received(head, context: context)
         case .body(let chunk): received(chunk, context: context)
         case .end: receivedEnd(context: context)
         }
     }
 
+    /// After an answer: the parts that waited are handled, until one of them waits for an answer
+    /// again; once none waits, reading resumes.
+    private func resumeWaiting(context: ChannelHandlerContext) {
+        while !waiting.isEmpty {
+            switch state {
+            case .answering: return
+            case .closed:
+                waiting.removeAll()
+            case .idle, .reading, .discarding:
+                handle(waiting.removeFirst(), context: context)
+            }
+        }
+        if readHeld {
+            readHeld = false
+            context.read()
+        }
+    }
+
+    /// Reading goes on while a request is answered (no change of the socket's registration), but
+    /// stops once a pipelined request waits: at most one read's worth of them is kept.
+    func read(context: ChannelHandlerContext) {
+        if !waiting.isEmpty {
+            readHeld = true
+            return
+        }
+        context.read()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard event is ChannelShouldQuiesceEvent else { return context.fireUserInboundEventTriggered(event) }
+        quiescing = true
+        switch state {
+        case .idle: closeAfterAnswer(context: context)
+        case .reading, .discarding, .answering, .closed: break
+        }
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // A connection reset or the like: nothing to answer; a malformed request was answered 400
-        // by the protocol error handler before this one.
+        // A request the decoder cannot parse is answered 400 unless an answer is already on its way;
+        // any other error (a connection reset or the like) has nothing to answer.
+        if error is HTTPParserError {
+            switch state {
+            case .idle, .reading:
+                state = .discarding(closeAtEnd: true)
+                deadline = nil
+                respond(ReceiptAnswer(status: 400, body: ""), closing: true, context: context)
+                return
+            case .discarding, .answering, .closed:
+                break
+            }
+        }
+        state = .closed
         context.close(promise: nil)
     }
 
@@ -148,7 +227,8 @@ final class WebhookChannelHandler: ChannelInboundHandler, RemovableChannelHandle
         case .read(let source, let client, let maxBody):
             state = .reading(source: source, client: client, maxBody: maxBody)
             if head.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
-                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
+                context.writeAndFlush(wrapOutboundOut(ResponseBytes.continue(version: head.version, allocator: context.channel.allocator)),
+                                      promise: nil)
             }
         }
     }
@@ -193,7 +273,7 @@ final class WebhookChannelHandler: ChannelInboundHandler, RemovableChannelHandle
                 }
             }
         case .discarding(let closeAtEnd):
-            if closeAtEnd {
+            if closeAtEnd || quiescing {
                 closeAfterAnswer(context: context)
             } else {
                 state = .idle
@@ -209,7 +289,8 @@ final class WebhookChannelHandler: ChannelInboundHandler, RemovableChannelHandle
         log(request, source: source, client: client, answer: answer)
         state = .idle
         lastActivity = .now()
-        respond(answer, closing: !keepAlive, context: context)
+        respond(answer, closing: !keepAlive || quiescing, context: context)
+        resumeWaiting(context: context)
     }
 
     /// The read deadline of a request passed: 408 when its body was still coming; otherwise (the
@@ -241,19 +322,9 @@ final class WebhookChannelHandler: ChannelInboundHandler, RemovableChannelHandle
 
     /// Writes the answer as JSON; with `closing`, the connection closes once it is written.
     private func respond(_ answer: ReceiptAnswer, closing: Bool, context: ChannelHandlerContext) {
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(3)
-        headers.add(name: "content-type", value: "application/json")
-        headers.add(name: "content-length", value: String(answer.body.utf8.count))
-        if closing || closesAtEnd {
-            headers.add(name: "connection", value: "close")
-        } else if version == .http1_0 {
-            headers.add(name: "connection", value: "keep-alive")
-        }
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: .init(statusCode: answer.status), headers: headers))),
-                      promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: answer.body)))), promise: nil)
-        let write = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        let connection: ResponseBytes.Connection = closing || closesAtEnd ? .close : version == .http1_0 ? .keepAlive : .unstated
+        let bytes = ResponseBytes.answer(answer, version: version, connection: connection, allocator: context.channel.allocator)
+        let write = context.writeAndFlush(wrapOutboundOut(bytes))
         lastWrite = write
         if closing {
             state = .closed

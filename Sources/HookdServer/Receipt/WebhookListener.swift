@@ -43,8 +43,9 @@ struct WebhookListener: Service {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
-                    // The answers' headers are the listener's own constants: no validation of them needed.
-                    try pipeline.configureHTTPServerPipeline(withErrorHandling: true, withOutboundHeaderValidation: false)
+                    // The request decoder only: the handler writes its answers as bytes and does the
+                    // pipelining, protocol-error and quiescing work of NIO's server handlers itself.
+                    try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
                     try pipeline.addHandler(WebhookChannelHandler(receipt: receipt, readDeadline: readDeadline, idleTimeout: idleTimeout,
                                                                   mailbox: mailboxes.mailbox(for: channel.eventLoop), logger: logger))
                 }
