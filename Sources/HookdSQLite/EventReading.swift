@@ -32,8 +32,11 @@ enum EventReading {
             arguments += [source]
         }
         if let since = filter.since {
-            sql += " AND e.received_at >= ?"
-            arguments += [ColumnCoding.milliseconds(since)]
+            // The scan stops a minute of receipt before `since` (`ReceiptOrder`): receipt order and
+            // seq order differ by far less, unless the clock was set back.
+            let time = ColumnCoding.milliseconds(since)
+            sql += " AND e.seq >= ? AND e.received_at >= ?"
+            arguments += [try ReceiptOrder.firstSeq(receivedAtOrAfter: time - 60_000, in: db), time]
         }
         if let state = filter.state { sql += " AND " + condition(for: state) }
         sql += " ORDER BY e.seq DESC LIMIT ?"

@@ -13,14 +13,18 @@ enum RetentionPruning {
         e.dispatched = 1 AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.event_seq = e.seq AND j.state <> 'done')
         """
 
+    /// Events are read in `seq` order up to where those received before the horizon end
+    /// (`ReceiptOrder`); one received earlier but stored past that point goes in a later prune.
+    ///
     /// Removes one chunk of events (and tombstones) older than the id window; their jobs and
     /// attempts go with them by cascade. Returns how many were removed.
     static func forgetChunk(_ policy: RetentionPolicy, in db: Database) throws -> Int {
+        let horizon = ColumnCoding.milliseconds(policy.rememberIDsAfter)
         let victims = try Row.fetchAll(db, sql: """
             SELECT e.seq, e.request_id FROM events e
-            WHERE e.received_at < ? AND (e.pruned_at IS NOT NULL OR (\(finished)))
+            WHERE e.seq < ? AND e.received_at < ? AND (e.pruned_at IS NOT NULL OR (\(finished)))
             LIMIT \(chunkSize)
-            """, arguments: [ColumnCoding.milliseconds(policy.rememberIDsAfter)])
+            """, arguments: [try ReceiptOrder.firstSeq(receivedAtOrAfter: horizon, in: db), horizon])
         guard !victims.isEmpty else { return 0 }
         try db.execute(sql: "DELETE FROM events WHERE seq IN (\(list(victims, "seq")))")
         try deleteUnreferencedRequests(victims, in: db)
@@ -30,11 +34,12 @@ enum RetentionPruning {
     /// Turns one chunk of finished events older than the details horizon into tombstones: the row
     /// and its unique key stay, payload, request, jobs and attempts go.
     static func tombstoneChunk(_ policy: RetentionPolicy, now: Date, in db: Database) throws -> Int {
+        let horizon = ColumnCoding.milliseconds(policy.keepDetailsAfter)
         let victims = try Row.fetchAll(db, sql: """
             SELECT e.seq, e.request_id FROM events e
-            WHERE e.received_at < ? AND e.pruned_at IS NULL AND \(finished)
+            WHERE e.seq < ? AND e.received_at < ? AND e.pruned_at IS NULL AND \(finished)
             LIMIT \(chunkSize)
-            """, arguments: [ColumnCoding.milliseconds(policy.keepDetailsAfter)])
+            """, arguments: [try ReceiptOrder.firstSeq(receivedAtOrAfter: horizon, in: db), horizon])
         guard !victims.isEmpty else { return 0 }
         let seqs = list(victims, "seq")
         try db.execute(sql: "DELETE FROM jobs WHERE event_seq IN (\(seqs))")

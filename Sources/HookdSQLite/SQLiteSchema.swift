@@ -137,6 +137,8 @@ enum SQLiteSchema {
     // - events: UNIQUE (id, source) instead of (source, id). The same uniqueness, and a lookup by id
     //   alone reads it too, so events_by_id goes. The table is rebuilt, as SQLite cannot change a
     //   table's constraints (GRDB runs migrations with foreign keys off and checks them at the end).
+    // - events: no index on received_at. Selecting by time bisects seq, which follows receipt
+    //   (`ReceiptOrder`), and scans up to the boundary with the exact time condition.
     // - events: the raw request of an event that came alone in its body (every provider's usual
     //   delivery) is kept in the event's row, so it needs neither a requests row nor an entry in
     //   events_by_request; requests keeps the bodies that several events share (batches).
@@ -176,7 +178,6 @@ enum SQLiteSchema {
         """,
         "DROP TABLE events",
         "ALTER TABLE events_v4 RENAME TO events",
-        "CREATE INDEX events_by_received_at ON events(received_at)",
         "CREATE INDEX events_by_request ON events(request_id) WHERE request_id IS NOT NULL",
         "CREATE INDEX events_undispatched ON events(seq) WHERE dispatched = 0",
         "DROP INDEX jobs_by_state_rule",

@@ -57,8 +57,8 @@ extension SQLiteStoreTests {
 
             try await rawDatabase(scratch.databasePath).read { db in
                 let eventIndexes = try indexes(on: "events", in: db)
-                #expect(!eventIndexes.contains("events_by_id"), "\(eventIndexes)")
-                #expect(eventIndexes.contains("events_undispatched") && eventIndexes.contains("events_by_received_at"), "\(eventIndexes)")
+                #expect(!eventIndexes.contains("events_by_id") && !eventIndexes.contains("events_by_received_at"), "\(eventIndexes)")
+                #expect(eventIndexes.contains("events_undispatched") && eventIndexes.contains("events_by_request"), "\(eventIndexes)")
                 let unique = try String.fetchAll(db, sql: """
                     SELECT ii.name FROM pragma_index_list('events') il, pragma_index_info(il.name) ii
                     WHERE il."unique" = 1 AND il.origin = 'u' ORDER BY ii.seqno
@@ -91,6 +91,81 @@ extension SQLiteStoreTests {
                 let attention = try Int64.fetchAll(db, sql: "SELECT id FROM jobs INDEXED BY jobs_attention WHERE \(SQLiteSchema.jobNeedingAttention) ORDER BY id")
                 #expect(attention == [jobs[1], jobs[2]])
             }
+        }
+
+        @Test("the boundary of the events received before a time is found by bisecting seq, across gaps")
+        func receiptOrderBoundary() async throws {
+            let scratch = try Scratch()
+            let store = try SQLiteStore(path: scratch.databasePath)
+            let start = Date(timeIntervalSince1970: 1_700_000_000)
+            // Seqs 1...40, received a second apart; then seqs 5...14 deleted (a gap).
+            _ = try await store.accept((0..<40).map { incoming("evt_\($0)", receivedAt: start.addingTimeInterval(Double($0))) })
+            try await store.close()
+            let database = try rawDatabase(scratch.databasePath)
+            try await database.write { db in try db.execute(sql: "DELETE FROM events WHERE seq BETWEEN 5 AND 14") }
+            let base = ColumnCoding.milliseconds(start)
+            try await database.read { db in
+                func boundary(_ seconds: Int64) throws -> Int64 {
+                    try ReceiptOrder.firstSeq(receivedAtOrAfter: base + seconds * 1000, in: db)
+                }
+                #expect(try boundary(0) == 1)
+                #expect(try boundary(2) == 3)
+                // Inside the gap: the first event at or after it is seq 15 (received at +14 s).
+                #expect(try boundary(6) == 5 || boundary(6) == 15)
+                #expect(try boundary(14) <= 15 && boundary(14) > 4)
+                #expect(try boundary(15) == 16)
+                #expect(try boundary(39) == 40)
+                #expect(try boundary(40) == 41)
+                #expect(try boundary(-5) == 1)
+                // Every event before the boundary was received before the time; none after it was.
+                for seconds: Int64 in [3, 20, 33] {
+                    let seq = try boundary(seconds)
+                    let time = base + seconds * 1000
+                    #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE seq < ? AND received_at >= ?", arguments: [seq, time]) == 0)
+                    #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE seq >= ? AND received_at < ?", arguments: [seq, time]) == 0)
+                }
+            }
+            let empty = try Scratch()
+            try await SQLiteStore(path: empty.databasePath).close()
+            #expect(try await rawDatabase(empty.databasePath).read { db in try ReceiptOrder.firstSeq(receivedAtOrAfter: 0, in: db) } == 0)
+        }
+
+        @Test("listing events received since a time: exactly those, one stored a few seconds out of receipt order too")
+        func listingSince() async throws {
+            let scratch = try Scratch()
+            let store = try SQLiteStore(path: scratch.databasePath)
+            let start = Date(timeIntervalSince1970: 1_700_000_000)
+            // Received at +0, +10, +20, +30 s; then one received at +25 s stored last.
+            for (id, offset) in [("a", 0.0), ("b", 10), ("c", 20), ("d", 30), ("late", 25)] {
+                _ = try await store.accept([incoming(id, receivedAt: start.addingTimeInterval(offset))])
+            }
+            let since = { (offset: Double) in
+                try await store.events(matching: EventFilter(since: start.addingTimeInterval(offset))).map(\.id).sorted()
+            }
+            #expect(try await since(0) == ["a", "b", "c", "d", "late"])
+            #expect(try await since(15) == ["c", "d", "late"])
+            #expect(try await since(26) == ["d"])
+            #expect(try await since(31) == [])
+        }
+
+        @Test("retention scans seq up to the boundary but keeps its exact time condition: an event out of receipt order is never pruned early")
+        func retentionOutOfOrder() async throws {
+            let scratch = try Scratch()
+            let path = scratch.databasePath
+            let store = try SQLiteStore(path: path)
+            let now = Date()
+            let day: TimeInterval = 86_400
+            // Stored in this order: old, young, old, young (a clock set back between them).
+            for (id, age) in [("old-1", 40.0), ("young-1", 1.0), ("old-2", 41.0), ("young-2", 2.0)] {
+                _ = try await store.accept([incoming(id, receivedAt: now.addingTimeInterval(-age * day))])
+            }
+            try await rawDatabase(path).write { db in try db.execute(sql: "UPDATE events SET dispatched = 1") }
+            var forgotten = 0
+            for _ in 0..<3 { forgotten += try await store.prune(RetentionPolicy(window: 30 * day, now: now)).forgotten }
+            #expect(try await store.event(id: "young-1", source: nil).event != nil)
+            #expect(try await store.event(id: "young-2", source: nil).event != nil)
+            #expect(try await store.event(id: "old-1", source: nil) == .notFound)
+            #expect(forgotten >= 1 && forgotten <= 2)
         }
 
         @Test("lookups by id, resuming, the queue overview and recent failures read an index, not the table")
