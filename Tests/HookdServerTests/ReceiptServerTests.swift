@@ -301,6 +301,14 @@ struct ReceiptLimitTests {
         #expect(garbage.answer.lowercased().contains("connection: close"), "\(garbage.answer)")
         #expect(garbage.elapsed < 6, "\(garbage.elapsed)")
         #expect(try await daemon.sendSigned("passport", body: try TestDaemon.example("passport/user_delete.json")).status == 200)
+        // Garbage pipelined behind a good request: that one is answered, then the connection closes.
+        let body = #"{"event": {"id": "evt_before_garbage", "type": "user.delete", "createInstant": 1505762615056}}"#
+        let good = "POST /webhooks/passport HTTP/1.1\r\nHost: x\r\nAuthorization: dev-passport-key\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+        let mixed = try await daemon.rawUntilClosed(good + "NOT HTTP AT ALL\r\n\r\n", seconds: 8)
+        #expect(mixed.answer.hasPrefix("HTTP/1.1 200 OK\r\n"), "\(mixed.answer)")
+        #expect(mixed.answer.contains(#""accepted": ["evt_before_garbage"]"#), "\(mixed.answer)")
+        #expect(mixed.answer.components(separatedBy: "HTTP/1.1 ").count == 2, "\(mixed.answer)")
+        #expect(mixed.elapsed < 6, "\(mixed.elapsed)")
     }
 
     @Test("an idle connection is closed at the idle timeout: one that never sent a request, and a keep-alive one after its answer")

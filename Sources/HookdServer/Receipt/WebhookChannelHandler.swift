@@ -74,8 +74,9 @@ final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannelHandler
     private var waiting = CircularBuffer<HTTPServerRequestPart>()
     /// A read held back while requests wait.
     private var readHeld = false
-    /// Graceful shutdown: close once the request under way is answered.
-    private var quiescing = false
+    /// Close once the request under way is answered: graceful shutdown, or what was pipelined
+    /// behind it could not be parsed.
+    private var closeWhenAnswered = false
 
     init(receipt: Receipt, readDeadline: Duration, idleTimeout: TimeAmount, mailbox: EventLoopMailbox, logger: Logger) {
         self.mailbox = mailbox
@@ -181,7 +182,7 @@ final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         guard event is ChannelShouldQuiesceEvent else { return context.fireUserInboundEventTriggered(event) }
-        quiescing = true
+        closeWhenAnswered = true
         switch state {
         case .idle: closeAfterAnswer(context: context)
         case .reading, .discarding, .answering, .closed: break
@@ -198,7 +199,13 @@ final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannelHandler
                 deadline = nil
                 respond(ReceiptAnswer(status: 400, body: ""), closing: true, context: context)
                 return
-            case .discarding, .answering, .closed:
+            case .answering:
+                // Garbage pipelined behind a request: that request still gets its answer, then the
+                // connection closes; nothing after it is served.
+                closeWhenAnswered = true
+                waiting.removeAll()
+                return
+            case .discarding, .closed:
                 break
             }
         }
@@ -273,7 +280,7 @@ final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannelHandler
                 }
             }
         case .discarding(let closeAtEnd):
-            if closeAtEnd || quiescing {
+            if closeAtEnd || closeWhenAnswered {
                 closeAfterAnswer(context: context)
             } else {
                 state = .idle
@@ -289,7 +296,7 @@ final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannelHandler
         log(request, source: source, client: client, answer: answer)
         state = .idle
         lastActivity = .now()
-        respond(answer, closing: !keepAlive || quiescing, context: context)
+        respond(answer, closing: !keepAlive || closeWhenAnswered, context: context)
         resumeWaiting(context: context)
     }
 
