@@ -75,10 +75,17 @@ enum EventReading {
     }
 
     static func attempts(source: String, eventID: String, in db: Database) throws -> [StoredAttempt] {
+        // Attempt 1 of round 0 is in the job's row (schema v4), the others in attempts.
         try Row.fetchAll(db, sql: """
             SELECT j.rule, a.round, a.number, a.started_at, a.duration_us, a.outcome, a.error, a.calls, a.logs
             FROM attempts a JOIN jobs j ON j.id = a.job_id JOIN events e ON e.seq = j.event_seq
-            WHERE e.source = ? AND e.id = ? ORDER BY j.rule, a.round, a.number
+            WHERE e.source = ?1 AND e.id = ?2
+            UNION ALL
+            SELECT j.rule, 0, 1, j.first_started_at, j.first_duration_us, j.first_outcome, j.first_error,
+                   j.first_calls, j.first_logs
+            FROM jobs j JOIN events e ON e.seq = j.event_seq
+            WHERE e.source = ?1 AND e.id = ?2 AND j.first_started_at IS NOT NULL
+            ORDER BY 1, 2, 3
             """, arguments: [source, eventID]).map { row in
             StoredAttempt(rule: row["rule"], round: row["round"], attempt: AttemptRecord(
                 number: row["number"], startedAt: ColumnCoding.date(milliseconds: row["started_at"]),

@@ -86,15 +86,24 @@ enum JobWriting {
         // Bound and stepped through the C API: every run ends here, on the one writer's thread.
         let insertAttempt = try RawStatement(sql: """
             INSERT INTO attempts (job_id, round, number, started_at, duration_us, outcome, error, calls, logs)
-            VALUES (?1, (SELECT round FROM jobs WHERE id = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            VALUES (?1, ?9, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
             ON CONFLICT (job_id, round, number) DO UPDATE SET started_at = excluded.started_at,
                 duration_us = excluded.duration_us, outcome = excluded.outcome, error = excluded.error,
                 calls = excluded.calls, logs = excluded.logs
             """, in: db)
+        // Attempt 1 of round 0 is kept in the job's row (schema v4), written by the same update;
+        // any other goes to the attempts table, in the round the update returns.
         let updateJob = try RawStatement(sql: """
-            UPDATE jobs SET state = ?, attempts = coalesce(?, attempts), next_attempt_at = ?, claimed_at = NULL,
-                last_error = ?, outcome = ?
-            WHERE id = ?
+            UPDATE jobs SET state = ?1, attempts = coalesce(?2, attempts), next_attempt_at = ?3, claimed_at = NULL,
+                last_error = ?4, outcome = ?5,
+                first_started_at = CASE WHEN round = 0 AND ?2 = 1 THEN ?7 ELSE first_started_at END,
+                first_duration_us = CASE WHEN round = 0 AND ?2 = 1 THEN ?8 ELSE first_duration_us END,
+                first_outcome = CASE WHEN round = 0 AND ?2 = 1 THEN ?9 ELSE first_outcome END,
+                first_error = CASE WHEN round = 0 AND ?2 = 1 THEN ?10 ELSE first_error END,
+                first_calls = CASE WHEN round = 0 AND ?2 = 1 THEN ?11 ELSE first_calls END,
+                first_logs = CASE WHEN round = 0 AND ?2 = 1 THEN ?12 ELSE first_logs END
+            WHERE id = ?6
+            RETURNING round
             """, in: db)
         let release = try RawStatement(sql: "UPDATE jobs SET state = 'pending', claimed_at = NULL WHERE id = ? AND state = 'running'", in: db)
         for row in rows {
@@ -103,24 +112,33 @@ enum JobWriting {
                 try release.run()
                 continue
             }
-            if let attempt = row.attempt {
-                insertAttempt.bind(1, row.job)
-                insertAttempt.bind(2, attempt.number)
-                insertAttempt.bind(3, attempt.startedAt)
-                insertAttempt.bind(4, attempt.durationMicroseconds)
-                insertAttempt.bind(5, attempt.outcome)
-                insertAttempt.bind(6, attempt.error)
-                insertAttempt.bind(7, attempt.calls)
-                insertAttempt.bind(8, attempt.logs)
-                try insertAttempt.run()
-            }
             updateJob.bind(1, row.state)
             updateJob.bind(2, row.attempt?.number)
             updateJob.bind(3, row.nextAttemptAt)
             updateJob.bind(4, row.lastError)
             updateJob.bind(5, row.outcome)
             updateJob.bind(6, row.job)
-            try updateJob.run()
+            if let attempt = row.attempt {
+                updateJob.bind(7, attempt.startedAt)
+                updateJob.bind(8, attempt.durationMicroseconds)
+                updateJob.bind(9, attempt.outcome)
+                updateJob.bind(10, attempt.error)
+                updateJob.bind(11, attempt.calls)
+                updateJob.bind(12, attempt.logs)
+            }
+            // No row: the job is gone (pruned or its event forgotten); nothing to record.
+            guard let round = try updateJob.runReturningInteger(), let attempt = row.attempt,
+                  round != 0 || attempt.number != 1 else { continue }
+            insertAttempt.bind(1, row.job)
+            insertAttempt.bind(2, attempt.number)
+            insertAttempt.bind(3, attempt.startedAt)
+            insertAttempt.bind(4, attempt.durationMicroseconds)
+            insertAttempt.bind(5, attempt.outcome)
+            insertAttempt.bind(6, attempt.error)
+            insertAttempt.bind(7, attempt.calls)
+            insertAttempt.bind(8, attempt.logs)
+            insertAttempt.bind(9, round)
+            try insertAttempt.run()
         }
     }
 

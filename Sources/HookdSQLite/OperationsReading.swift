@@ -23,7 +23,8 @@ enum OperationsReading {
     /// Read through `jobs_attention`.
     static let recentFailuresByTime = """
         SELECT j.source, e.id, j.rule, j.state, j.attempts, j.last_error,
-               (SELECT MAX(a.started_at) FROM attempts a WHERE a.job_id = j.id AND a.round = j.round) AS last_at
+               coalesce((SELECT MAX(a.started_at) FROM attempts a WHERE a.job_id = j.id AND a.round = j.round),
+                        CASE WHEN j.round = 0 THEN j.first_started_at END) AS last_at
         FROM jobs j JOIN events e ON e.seq = j.event_seq
         WHERE j.\(SQLiteSchema.jobNeedingAttention)
         ORDER BY COALESCE(last_at, 0) DESC, j.id DESC LIMIT ?

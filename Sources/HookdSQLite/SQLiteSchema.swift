@@ -142,6 +142,9 @@ enum SQLiteSchema {
     // - events: the raw request of an event that came alone in its body (every provider's usual
     //   delivery) is kept in the event's row, so it needs neither a requests row nor an entry in
     //   events_by_request; requests keeps the bodies that several events share (batches).
+    // - jobs: the first attempt of round 0 (for most jobs the only one) is kept in the job's own
+    //   row (first_*), which its finish rewrites anyway: no attempts row, no foreign-key lookup. The
+    //   attempts table keeps every later attempt, and every attempt recorded before v4.
     // - jobs: a finished job leaves every index but its table's and (event_seq, rule). Running and
     //   waiting jobs are in jobs_unfinished, failed and dead ones in jobs_attention; done jobs in
     //   none, so a job claimed at receipt that ends ok is one insert into and one delete from
@@ -181,6 +184,12 @@ enum SQLiteSchema {
         "CREATE INDEX events_by_request ON events(request_id) WHERE request_id IS NOT NULL",
         "CREATE INDEX events_undispatched ON events(seq) WHERE dispatched = 0",
         "DROP INDEX jobs_by_state_rule",
+        "ALTER TABLE jobs ADD COLUMN first_started_at INTEGER",
+        "ALTER TABLE jobs ADD COLUMN first_duration_us INTEGER",
+        "ALTER TABLE jobs ADD COLUMN first_outcome TEXT CHECK (first_outcome IN ('ok', 'skipped', 'failed'))",
+        "ALTER TABLE jobs ADD COLUMN first_error TEXT",
+        "ALTER TABLE jobs ADD COLUMN first_calls TEXT",
+        "ALTER TABLE jobs ADD COLUMN first_logs TEXT",
         "CREATE INDEX jobs_unfinished ON jobs(source) WHERE \(unfinishedJob)",
         "CREATE INDEX jobs_attention ON jobs(state, rule) WHERE \(jobNeedingAttention)",
     ]

@@ -93,6 +93,40 @@ extension SQLiteStoreTests {
             }
         }
 
+        @Test("attempt 1 of round 0 is kept in the job's row, later ones and replayed rounds in attempts; all read back in order")
+        func firstAttemptInline() async throws {
+            let scratch = try Scratch()
+            let path = scratch.databasePath
+            let store = try SQLiteStore(path: path)
+            _ = try await store.accept([incoming("evt_1")])
+            let job = try #require(try await store.dispatch(source: "passage", eventID: "evt_1", rules: ["r"], claimed: true)?["r"])
+            let start = Date(timeIntervalSince1970: 1_700_000_000)
+            func attempt(_ number: Int, _ outcome: AttemptRecord.Outcome, at offset: Double) -> AttemptRecord {
+                AttemptRecord(number: number, startedAt: start.addingTimeInterval(offset), duration: .milliseconds(number), outcome: outcome,
+                              error: outcome == .failed ? "boom \(number)" : nil,
+                              calls: [.init(method: "GET", url: "https://x/\(number)", status: 500, durationMilliseconds: 1, sent: true)])
+            }
+            try await store.finish(job: job, attempt: attempt(1, .failed, at: 0), transition: .retry(at: start))
+            #expect(try count("attempts", in: path) == 0)
+            try await store.finish(job: job, attempt: attempt(2, .failed, at: 10), transition: .dead(error: "boom 2"))
+            #expect(try count("attempts", in: path) == 1)
+            #expect(try await store.recentFailures(limit: 5).first?.lastAttemptAt == start.addingTimeInterval(10))
+            _ = try await store.replay(ReplaySelection(.events(["evt_1"])))
+            _ = try await store.claimDueJobs(now: Date(), limit: 5)
+            try await store.finish(job: job, attempt: attempt(1, .ok, at: 20), transition: .done)
+            #expect(try count("attempts", in: path) == 2)
+            let read = try await store.attempts(source: "passage", eventID: "evt_1")
+            #expect(read.map { "\($0.round).\($0.attempt.number)" } == ["0.1", "0.2", "1.1"])
+            #expect(read.first?.attempt == attempt(1, .failed, at: 0))
+            #expect(read.last?.attempt == attempt(1, .ok, at: 20))
+            let inline = try await rawDatabase(path).read { db in
+                try Row.fetchOne(db, sql: "SELECT first_started_at, first_outcome, first_error, first_calls FROM jobs WHERE id = ?", arguments: [job])
+            }
+            #expect(inline?["first_outcome"] as String? == "failed")
+            #expect(inline?["first_error"] as String? == "boom 1")
+            #expect((inline?["first_calls"] as String?)?.contains(#""GET""#) == true)
+        }
+
         @Test("the boundary of the events received before a time is found by bisecting seq, across gaps")
         func receiptOrderBoundary() async throws {
             let scratch = try Scratch()
