@@ -118,28 +118,26 @@ enum JobWriting {
             updateJob.bind(4, row.lastError)
             updateJob.bind(5, row.outcome)
             updateJob.bind(6, row.job)
-            if let attempt = row.attempt {
-                updateJob.bind(7, attempt.startedAt)
-                updateJob.bind(8, attempt.durationMicroseconds)
-                updateJob.bind(9, attempt.outcome)
-                updateJob.bind(10, attempt.error)
-                updateJob.bind(11, attempt.calls)
-                updateJob.bind(12, attempt.logs)
-            }
+            if let attempt = row.attempt { bindRecord(of: attempt, from: 7, to: updateJob) }
             // No row: the job is gone (pruned or its event forgotten); nothing to record.
             guard let round = try updateJob.runReturningInteger(), let attempt = row.attempt,
                   round != 0 || attempt.number != 1 else { continue }
             insertAttempt.bind(1, row.job)
             insertAttempt.bind(2, attempt.number)
-            insertAttempt.bind(3, attempt.startedAt)
-            insertAttempt.bind(4, attempt.durationMicroseconds)
-            insertAttempt.bind(5, attempt.outcome)
-            insertAttempt.bind(6, attempt.error)
-            insertAttempt.bind(7, attempt.calls)
-            insertAttempt.bind(8, attempt.logs)
+            bindRecord(of: attempt, from: 3, to: insertAttempt)
             insertAttempt.bind(9, round)
             try insertAttempt.run()
         }
+    }
+
+    /// An attempt's start, duration, outcome, error, calls and logs, bound to six parameters in a row.
+    private static func bindRecord(of attempt: FinishRow.Attempt, from first: Int32, to statement: RawStatement) {
+        statement.bind(first, attempt.startedAt)
+        statement.bind(first + 1, attempt.durationMicroseconds)
+        statement.bind(first + 2, attempt.outcome)
+        statement.bind(first + 3, attempt.error)
+        statement.bind(first + 4, attempt.calls)
+        statement.bind(first + 5, attempt.logs)
     }
 
     /// The jobs `selection` picks, reset to attempt 0 in a new round and due now.
