@@ -69,6 +69,7 @@ enum EventInsertion {
         // An event alone in its request keeps the request in its own row (`request_body`).
         var written: [Int: Int64] = [:]
         var kept: Set<Int> = []
+        var jobInsert: RawStatement?
         let insertRequest = try RawStatement(sql: "INSERT INTO requests (body, headers) VALUES (?, ?)", in: db)
         let insertEvent = try RawStatement(sql: """
             INSERT INTO events (source, id, type, status, timestamp, payload, data_path, order_key,
@@ -121,7 +122,9 @@ enum EventInsertion {
             result.accepted.append(event.id)
             if let rules = event.rules {
                 result.dispatchedOnReceipt += 1
-                let made = try insertJobs(rules, eventSeq: db.lastInsertedRowID, of: event, in: db)
+                let statement = try jobInsert ?? insertJob(in: db)
+                jobInsert = statement
+                let made = try insertJobs(rules, eventSeq: db.lastInsertedRowID, of: event, with: statement, in: db)
                 result.jobsCreated += made.count
                 if event.claimed {
                     result.claimed += made.map { AcceptResult.ClaimedAtReceipt(job: $0.id, rule: $0.rule, event: index) }
@@ -134,15 +137,19 @@ enum EventInsertion {
         return result
     }
 
-    /// One job per rule of an event dispatched at receipt (as `JobWriting.dispatch` makes them for
-    /// the loop): pending, or running when the receipt claimed them; the jobs made.
-    private static func insertJobs(_ rules: [String], eventSeq: Int64, of event: Rows.Event,
-                                   in db: Database) throws -> [(id: Int64, rule: String)] {
-        guard !rules.isEmpty else { return [] }
-        let insert = try RawStatement(sql: """
+    /// The job insert of `insertJobs`, prepared once per transaction.
+    private static func insertJob(in db: Database) throws -> RawStatement {
+        try RawStatement(sql: """
             INSERT INTO jobs (event_seq, rule, source, order_key, state, claimed_at) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (event_seq, rule) DO NOTHING
             """, in: db)
+    }
+
+    /// One job per rule of an event dispatched at receipt (as `JobWriting.dispatch` makes them for
+    /// the loop): pending, or running when the receipt claimed them; the jobs made.
+    private static func insertJobs(_ rules: [String], eventSeq: Int64, of event: Rows.Event,
+                                   with insert: RawStatement, in db: Database) throws -> [(id: Int64, rule: String)] {
+        guard !rules.isEmpty else { return [] }
         var made: [(id: Int64, rule: String)] = []
         for rule in rules {
             insert.bind(1, eventSeq)
