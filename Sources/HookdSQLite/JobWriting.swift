@@ -84,15 +84,16 @@ enum JobWriting {
     /// Records attempts and moves their jobs to their next state, in the open transaction.
     static func finish(_ rows: [FinishRow], in db: Database) throws {
         // Bound and stepped through the C API: every run ends here, on the one writer's thread.
+        // Attempt 1 of round 0 is kept in the job's row (schema v4), written by the job's update;
+        // any other goes to the attempts table, in the job's round. Not `UPDATE … RETURNING round`:
+        // SQLite collects returned rows in an ephemeral table, a pager opened and zeroed per finish.
         let insertAttempt = try RawStatement(sql: """
             INSERT INTO attempts (job_id, round, number, started_at, duration_us, outcome, error, calls, logs)
-            VALUES (?1, ?9, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            SELECT ?1, round, ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM jobs WHERE id = ?1 AND NOT (round = 0 AND ?2 = 1)
             ON CONFLICT (job_id, round, number) DO UPDATE SET started_at = excluded.started_at,
                 duration_us = excluded.duration_us, outcome = excluded.outcome, error = excluded.error,
                 calls = excluded.calls, logs = excluded.logs
             """, in: db)
-        // Attempt 1 of round 0 is kept in the job's row (schema v4), written by the same update;
-        // any other goes to the attempts table, in the round the update returns.
         let updateJob = try RawStatement(sql: """
             UPDATE jobs SET state = ?1, attempts = coalesce(?2, attempts), next_attempt_at = ?3, claimed_at = NULL,
                 last_error = ?4, outcome = ?5,
@@ -103,7 +104,6 @@ enum JobWriting {
                 first_calls = CASE WHEN round = 0 AND ?2 = 1 THEN ?11 ELSE first_calls END,
                 first_logs = CASE WHEN round = 0 AND ?2 = 1 THEN ?12 ELSE first_logs END
             WHERE id = ?6
-            RETURNING round
             """, in: db)
         let release = try RawStatement(sql: "UPDATE jobs SET state = 'pending', claimed_at = NULL WHERE id = ? AND state = 'running'", in: db)
         for row in rows {
@@ -119,13 +119,12 @@ enum JobWriting {
             updateJob.bind(5, row.outcome)
             updateJob.bind(6, row.job)
             if let attempt = row.attempt { bindRecord(of: attempt, from: 7, to: updateJob) }
-            // No row: the job is gone (pruned or its event forgotten); nothing to record.
-            guard let round = try updateJob.runReturningInteger(), let attempt = row.attempt,
-                  round != 0 || attempt.number != 1 else { continue }
+            // No row changed: the job is gone (pruned, or its event forgotten); nothing to record.
+            // Attempt 1 of round 0 was stored by the update: the insert's condition leaves it out.
+            guard try updateJob.run() == 1, let attempt = row.attempt else { continue }
             insertAttempt.bind(1, row.job)
             insertAttempt.bind(2, attempt.number)
             bindRecord(of: attempt, from: 3, to: insertAttempt)
-            insertAttempt.bind(9, round)
             try insertAttempt.run()
         }
     }

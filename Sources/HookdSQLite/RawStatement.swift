@@ -60,23 +60,6 @@ struct RawStatement {
         return Int(sqlite3_changes(db.sqliteConnection))
     }
 
-    /// Steps a statement that returns at most one integer (`RETURNING`): that integer, or nil when
-    /// it returned no row; then to the end.
-    func runReturningInteger() throws -> Int64? {
-        defer {
-            sqlite3_reset(handle)
-            sqlite3_clear_bindings(handle)
-        }
-        var code = sqlite3_step(handle)
-        var value: Int64?
-        if code == SQLITE_ROW {
-            value = sqlite3_column_int64(handle, 0)
-            code = sqlite3_step(handle)
-        }
-        guard code == SQLITE_DONE else { throw error(code) }
-        return value
-    }
-
     private func error(_ code: Int32) -> DatabaseError {
         let message = db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
         return DatabaseError(resultCode: ResultCode(rawValue: code), message: message)
