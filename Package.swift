@@ -102,6 +102,7 @@ let package = Package(
         .testTarget(name: "HookdSQLiteTests", dependencies: [
             "HookdSQLite", "HookdCore", "LuaRuntime",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         .testTarget(name: "HookdServerTests", dependencies: [
             "HookdServer", "HookdCore", "HookdSQLite",

@@ -62,6 +62,17 @@ enum EventInsertion {
         }
     }
 
+    static let insertEventSQL = """
+        INSERT INTO events (source, id, type, status, timestamp, payload, data_path, order_key,
+                            received_at, dispatched, request_id, payload_is_body, request_body, request_headers)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (id, source) DO NOTHING
+        """
+    static let insertJobSQL = """
+        INSERT INTO jobs (event_seq, rule, source, order_key, state, claimed_at) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (event_seq, rule) DO NOTHING
+        """
+
     static func insert(_ rows: Rows, in db: Database) throws -> AcceptResult {
         var result = AcceptResult()
         // Events of one batch share their request; it is written once, before its first event (the
@@ -71,12 +82,7 @@ enum EventInsertion {
         var kept: Set<Int> = []
         var jobInsert: RawStatement?
         let insertRequest = try RawStatement(sql: "INSERT INTO requests (body, headers) VALUES (?, ?)", in: db)
-        let insertEvent = try RawStatement(sql: """
-            INSERT INTO events (source, id, type, status, timestamp, payload, data_path, order_key,
-                                received_at, dispatched, request_id, payload_is_body, request_body, request_headers)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (id, source) DO NOTHING
-            """, in: db)
+        let insertEvent = try RawStatement(sql: insertEventSQL, in: db)
         for (index, event) in rows.events.enumerated() {
             let request = rows.requests[event.request]
             let alone = request.events == 1
@@ -139,10 +145,7 @@ enum EventInsertion {
 
     /// The job insert of `insertJobs`, prepared once per transaction.
     private static func insertJob(in db: Database) throws -> RawStatement {
-        try RawStatement(sql: """
-            INSERT INTO jobs (event_seq, rule, source, order_key, state, claimed_at) VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT (event_seq, rule) DO NOTHING
-            """, in: db)
+        try RawStatement(sql: insertJobSQL, in: db)
     }
 
     /// One job per rule of an event dispatched at receipt (as `JobWriting.dispatch` makes them for

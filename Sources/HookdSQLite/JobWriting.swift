@@ -81,6 +81,19 @@ enum JobWriting {
         }
     }
 
+    /// A finished job's next state, with attempt 1 of round 0 in its row (schema v4).
+    static let updateJobSQL = """
+        UPDATE jobs SET state = ?1, attempts = coalesce(?2, attempts), next_attempt_at = ?3, claimed_at = NULL,
+            last_error = ?4, outcome = ?5,
+            first_started_at = CASE WHEN round = 0 AND ?2 = 1 THEN ?7 ELSE first_started_at END,
+            first_duration_us = CASE WHEN round = 0 AND ?2 = 1 THEN ?8 ELSE first_duration_us END,
+            first_outcome = CASE WHEN round = 0 AND ?2 = 1 THEN ?9 ELSE first_outcome END,
+            first_error = CASE WHEN round = 0 AND ?2 = 1 THEN ?10 ELSE first_error END,
+            first_calls = CASE WHEN round = 0 AND ?2 = 1 THEN ?11 ELSE first_calls END,
+            first_logs = CASE WHEN round = 0 AND ?2 = 1 THEN ?12 ELSE first_logs END
+        WHERE id = ?6
+        """
+
     /// Records attempts and moves their jobs to their next state, in the open transaction.
     static func finish(_ rows: [FinishRow], in db: Database) throws {
         // Bound and stepped through the C API: every run ends here, on the one writer's thread.
@@ -94,17 +107,7 @@ enum JobWriting {
                 duration_us = excluded.duration_us, outcome = excluded.outcome, error = excluded.error,
                 calls = excluded.calls, logs = excluded.logs
             """, in: db)
-        let updateJob = try RawStatement(sql: """
-            UPDATE jobs SET state = ?1, attempts = coalesce(?2, attempts), next_attempt_at = ?3, claimed_at = NULL,
-                last_error = ?4, outcome = ?5,
-                first_started_at = CASE WHEN round = 0 AND ?2 = 1 THEN ?7 ELSE first_started_at END,
-                first_duration_us = CASE WHEN round = 0 AND ?2 = 1 THEN ?8 ELSE first_duration_us END,
-                first_outcome = CASE WHEN round = 0 AND ?2 = 1 THEN ?9 ELSE first_outcome END,
-                first_error = CASE WHEN round = 0 AND ?2 = 1 THEN ?10 ELSE first_error END,
-                first_calls = CASE WHEN round = 0 AND ?2 = 1 THEN ?11 ELSE first_calls END,
-                first_logs = CASE WHEN round = 0 AND ?2 = 1 THEN ?12 ELSE first_logs END
-            WHERE id = ?6
-            """, in: db)
+        let updateJob = try RawStatement(sql: updateJobSQL, in: db)
         let release = try RawStatement(sql: "UPDATE jobs SET state = 'pending', claimed_at = NULL WHERE id = ? AND state = 'running'", in: db)
         for row in rows {
             if row.isRelease {

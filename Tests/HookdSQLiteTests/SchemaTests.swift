@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import HookdCore
 @testable import HookdSQLite
 import Testing
@@ -125,6 +126,22 @@ extension SQLiteStoreTests {
             #expect(inline?["first_outcome"] as String? == "failed")
             #expect(inline?["first_error"] as String? == "boom 1")
             #expect((inline?["first_calls"] as String?)?.contains(#""GET""#) == true)
+        }
+
+        @Test("the writes of every event and job build no ephemeral b-tree (an IN list of three or more constants would)")
+        func hotWritesBuildNoEphemeralTable() async throws {
+            let scratch = try Scratch()
+            try await SQLiteStore(path: scratch.databasePath).close()
+            try await rawDatabase(scratch.databasePath).read { db in
+                for sql in [EventInsertion.insertEventSQL, EventInsertion.insertJobSQL, JobWriting.updateJobSQL] {
+                    // NULL for every parameter: all a plan needs.
+                    let statement = try db.makeStatement(sql: "EXPLAIN " + sql)
+                    statement.setUncheckedArguments(StatementArguments(Array(repeating: nil as Int?, count: Int(sqlite3_bind_parameter_count(statement.sqliteStatement)))))
+                    let opcodes = try Row.fetchAll(statement).map { $0["opcode"] as String }
+                    #expect(!opcodes.contains("OpenEphemeral"), "\(sql)")
+                    #expect(opcodes.contains("Insert") || opcodes.contains("IdxInsert"), "no write in the plan of \(sql)")
+                }
+            }
         }
 
         @Test("the boundary of the events received before a time is found by bisecting seq, across gaps")
