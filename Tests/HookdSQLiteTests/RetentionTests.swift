@@ -113,6 +113,25 @@ extension SQLiteStoreTests {
             #expect(try count("requests", in: path) == 0)
         }
 
+        @Test("retention scans seq up to the boundary but keeps its exact time condition: an event out of receipt order is never pruned early")
+        func retentionOutOfOrder() async throws {
+            let scratch = try Scratch()
+            let path = scratch.databasePath
+            let store = try SQLiteStore(path: path)
+            let now = Date()
+            // Stored in this order: old, young, old, young (a clock set back between them).
+            for (id, age) in [("old-1", 40.0), ("young-1", 1.0), ("old-2", 41.0), ("young-2", 2.0)] {
+                _ = try await store.accept([incoming(id, receivedAt: now.addingTimeInterval(-age * Self.day))])
+            }
+            try await rawDatabase(path).write { db in try db.execute(sql: "UPDATE events SET dispatched = 1") }
+            var forgotten = 0
+            for _ in 0..<3 { forgotten += try await store.prune(RetentionPolicy(window: 30 * Self.day, now: now)).forgotten }
+            #expect(try await store.event(id: "young-1", source: nil).event != nil)
+            #expect(try await store.event(id: "young-2", source: nil).event != nil)
+            #expect(try await store.event(id: "old-1", source: nil) == .notFound)
+            #expect(forgotten >= 1 && forgotten <= 2)
+        }
+
         @Test("a large backlog is pruned in several chunks, all of it")
         func chunks() async throws {
             let scratch = try Scratch()

@@ -298,6 +298,7 @@ struct ReceiptLimitTests {
         defer { Task { await daemon.stop() } }
         let garbage = try await daemon.rawUntilClosed("NOT HTTP AT ALL\r\n\r\n", seconds: 8)
         #expect(garbage.answer.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), "\(garbage.answer)")
+        #expect(garbage.answer.hasSuffix("\r\n\r\n" + #"{"error": "bad_request", "message": "not a valid HTTP/1.1 request"}"#), "\(garbage.answer)")
         #expect(garbage.answer.lowercased().contains("connection: close"), "\(garbage.answer)")
         #expect(garbage.elapsed < 6, "\(garbage.elapsed)")
         #expect(try await daemon.sendSigned("passport", body: try TestDaemon.example("passport/user_delete.json")).status == 200)

@@ -25,6 +25,9 @@ public struct ReceiptAnswer: Sendable, Equatable {
         ReceiptAnswer(status: 400, body: #"{"error": "\#(error.errorCode)", "message": \#(JSONText.string(error.message))}"#)
     }
 
+    /// 400 for bytes that are not an HTTP/1.1 request at all (an extension of SPEC §3, whose 400s are
+    /// about the body): the connection closes after it.
+    public static let badRequest = ReceiptAnswer(status: 400, body: #"{"error": "bad_request", "message": "not a valid HTTP/1.1 request"}"#)
     public static let unauthorized = ReceiptAnswer(status: 401, body: #"{"error": "unauthorized"}"#)
     public static let forbidden = ReceiptAnswer(status: 403, body: #"{"error": "forbidden"}"#)
     public static let notFound = ReceiptAnswer(status: 404, body: #"{"error": "not_found"}"#)

@@ -197,7 +197,7 @@ final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannelHandler
             case .idle, .reading:
                 state = .discarding(closeAtEnd: true)
                 deadline = nil
-                respond(ReceiptAnswer(status: 400, body: ""), closing: true, context: context)
+                respond(.badRequest, closing: true, context: context)
                 return
             case .answering:
                 // Garbage pipelined behind a request: that request still gets its answer, then the
