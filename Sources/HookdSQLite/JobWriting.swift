@@ -94,6 +94,16 @@ enum JobWriting {
         WHERE id = ?6
         """
 
+    /// `updateJobSQL` for the common finish: attempt 1 of round 0 (the job's first run), written
+    /// into the job's row without the CASE of every `first_*` column. No row changes when the job
+    /// is in a later round (or gone): the general statements then decide.
+    static let updateFirstAttemptSQL = """
+        UPDATE jobs SET state = ?1, attempts = 1, next_attempt_at = ?3, claimed_at = NULL,
+            last_error = ?4, outcome = ?5, first_started_at = ?7, first_duration_us = ?8, first_outcome = ?9,
+            first_error = ?10, first_calls = ?11, first_logs = ?12
+        WHERE id = ?6 AND round = 0
+        """
+
     /// Records attempts and moves their jobs to their next state, in the open transaction.
     static func finish(_ rows: [FinishRow], in db: Database) throws {
         // Bound and stepped through the C API: every run ends here, on the one writer's thread.
@@ -108,6 +118,7 @@ enum JobWriting {
                 calls = excluded.calls, logs = excluded.logs
             """, in: db)
         let updateJob = try RawStatement(sql: updateJobSQL, in: db)
+        let updateFirst = try RawStatement(sql: updateFirstAttemptSQL, in: db)
         let release = try RawStatement(sql: "UPDATE jobs SET state = 'pending', claimed_at = NULL WHERE id = ? AND state = 'running'", in: db)
         for row in rows {
             if row.isRelease {
@@ -115,21 +126,33 @@ enum JobWriting {
                 try release.run()
                 continue
             }
-            updateJob.bind(1, row.state)
+            // Attempt 1 of round 0: one update, and no attempts row to consider.
+            if let attempt = row.attempt, attempt.number == 1 {
+                bindState(of: row, to: updateFirst)
+                bindRecord(of: attempt, from: 7, to: updateFirst)
+                if try updateFirst.run() == 1 { continue }
+            }
+            bindState(of: row, to: updateJob)
             updateJob.bind(2, row.attempt?.number)
-            updateJob.bind(3, row.nextAttemptAt)
-            updateJob.bind(4, row.lastError)
-            updateJob.bind(5, row.outcome)
-            updateJob.bind(6, row.job)
             if let attempt = row.attempt { bindRecord(of: attempt, from: 7, to: updateJob) }
             // No row changed: the job is gone (pruned, or its event forgotten); nothing to record.
-            // Attempt 1 of round 0 was stored by the update: the insert's condition leaves it out.
+            // Attempt 1 of round 0 was stored by an update: the insert's condition leaves it out.
             guard try updateJob.run() == 1, let attempt = row.attempt else { continue }
             insertAttempt.bind(1, row.job)
             insertAttempt.bind(2, attempt.number)
             bindRecord(of: attempt, from: 3, to: insertAttempt)
             try insertAttempt.run()
         }
+    }
+
+    /// A finish's next state, last error and outcome, and its job, bound to ?1 and ?3…?6 of
+    /// `updateJobSQL` or `updateFirstAttemptSQL`.
+    private static func bindState(of row: FinishRow, to statement: RawStatement) {
+        statement.bind(1, row.state)
+        statement.bind(3, row.nextAttemptAt)
+        statement.bind(4, row.lastError)
+        statement.bind(5, row.outcome)
+        statement.bind(6, row.job)
     }
 
     /// An attempt's start, duration, outcome, error, calls and logs, bound to six parameters in a row.

@@ -133,7 +133,8 @@ extension SQLiteStoreTests {
             let scratch = try Scratch()
             try await SQLiteStore(path: scratch.databasePath).close()
             try await rawDatabase(scratch.databasePath).read { db in
-                for sql in [EventInsertion.insertEventSQL, EventInsertion.insertJobSQL, JobWriting.updateJobSQL] {
+                for sql in [EventInsertion.insertEventSQL, EventInsertion.insertJobSQL, JobWriting.updateJobSQL,
+                            JobWriting.updateFirstAttemptSQL] {
                     // NULL for every parameter: all a plan needs.
                     let statement = try db.makeStatement(sql: "EXPLAIN " + sql)
                     statement.setUncheckedArguments(StatementArguments(Array(repeating: nil as Int?, count: Int(sqlite3_bind_parameter_count(statement.sqliteStatement)))))
