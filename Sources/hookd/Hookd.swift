@@ -14,9 +14,10 @@ struct Hookd: AsyncParsableCommand {
             source, type and status.
 
             Built so far: `serve` (receipt with every auth scheme, durable SQLite acceptance with \
-            group commit and deduplication, and the dispatcher that runs matched rules with retries \
-            and `order_by` lanes), `check`, `dry-run`, `send` and `events`. Reload and the admin \
-            listener land next; see README.md.
+            group commit and deduplication, the dispatcher that runs matched rules with retries and \
+            `order_by` lanes, reload on SIGHUP, and the admin listener with metrics, health and the \
+            status page), `check`, `dry-run`, `send` and `events`. The PostgreSQL store is not built \
+            yet; see README.md.
 
             Exit status: 0 on success, 1 when a check or a rule failed, 2 for a usage or \
             configuration error.
