@@ -292,6 +292,58 @@ struct ReceiptLimitTests {
         #expect(answer.elapsed < 6, "the connection was not closed after the last answer: \(answer.elapsed)")
     }
 
+    @Test("HTTP/1.0: answered as 1.0; keep-alive asked for is kept (and said), a request without it closes the connection after its answer")
+    func http10() async throws {
+        let daemon = try await TestDaemon()
+        defer { Task { await daemon.stop() } }
+        func request(_ id: String, keepAlive: Bool) -> String {
+            let body = #"{"event": {"id": "\#(id)", "type": "user.delete", "createInstant": 1505762615056}}"#
+            return "POST /webhooks/passport HTTP/1.0\r\nHost: x\r\nAuthorization: dev-passport-key\r\n"
+                + (keepAlive ? "Connection: keep-alive\r\n" : "") + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
+        }
+        // Pipelined: the first asks for keep-alive, the second does not; both answered in order, then closed.
+        let kept = try await daemon.rawUntilClosed(request("evt_10_a", keepAlive: true) + request("evt_10_b", keepAlive: false), seconds: 8)
+        let answers = kept.answer.components(separatedBy: "HTTP/1.0 ").dropFirst()
+        #expect(answers.count == 2, "\(kept.answer)")
+        #expect(answers.first?.hasPrefix("200 OK") == true && answers.first?.lowercased().contains("connection: keep-alive") == true, "\(kept.answer)")
+        #expect(answers.first?.contains(#""accepted": ["evt_10_a"]"#) == true, "\(kept.answer)")
+        #expect(answers.last?.hasPrefix("200 OK") == true && answers.last?.lowercased().contains("connection: close") == true, "\(kept.answer)")
+        #expect(answers.last?.contains(#""accepted": ["evt_10_b"]"#) == true, "\(kept.answer)")
+        #expect(!kept.answer.contains("HTTP/1.1"), "\(kept.answer)")
+        #expect(kept.elapsed < 6, "the connection was not closed after the last answer: \(kept.elapsed)")
+        // Without keep-alive, a request pipelined behind the first is not served: the connection closes.
+        let closed = try await daemon.rawUntilClosed(request("evt_10_c", keepAlive: false) + request("evt_10_d", keepAlive: false), seconds: 8)
+        #expect(closed.answer.components(separatedBy: "HTTP/1.0 ").count == 2, "\(closed.answer)")
+        #expect(closed.answer.contains(#""accepted": ["evt_10_c"]"#), "\(closed.answer)")
+        #expect(closed.elapsed < 6, "\(closed.elapsed)")
+        let unserved = try await daemon.send("/webhooks/passport", body: Array(#"{"event": {"id": "evt_10_d", "type": "user.delete", "createInstant": 1505762615056}}"#.utf8),
+                                             headers: [("Authorization", "dev-passport-key")])
+        #expect(unserved.status == 200 && unserved.body.contains(#""accepted": ["evt_10_d"]"#), "the pipelined request was stored: \(unserved.body)")
+    }
+
+    @Test("a large body pipelined between two small requests: all three answered in order, each body whole")
+    func largePipelinedBody() async throws {
+        let daemon = try await TestDaemon()
+        defer { Task { await daemon.stop() } }
+        // 600 KB: many reads' worth, read while the first request is answered and after.
+        let padding = String(repeating: "x", count: 600_000)
+        var requests = ""
+        for (index, (id, extra)) in [("evt_big_1", ""), ("evt_big_2", #", "padding": "\#(padding)""#), ("evt_big_3", "")].enumerated() {
+            let body = #"{"event": {"id": "\#(id)", "type": "user.delete", "createInstant": 1505762615056\#(extra)}}"#
+            requests += "POST /webhooks/passport HTTP/1.1\r\nHost: x\r\nAuthorization: dev-passport-key\r\n"
+                + (index == 2 ? "Connection: close\r\n" : "") + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
+        }
+        let answer = try await daemon.rawUntilClosed(requests, seconds: 15)
+        let answers = answer.answer.components(separatedBy: "HTTP/1.1 ").dropFirst()
+        #expect(answers.map { $0.prefix(3) } == ["200", "200", "200"], "\(answer.answer)")
+        for (index, id) in ["evt_big_1", "evt_big_2", "evt_big_3"].enumerated() {
+            #expect(answers.dropFirst(index).first?.contains(#""accepted": ["\#(id)"]"#) == true, "\(answer.answer)")
+        }
+        let stored = try #require(try await daemon.store.event(id: "evt_big_2", source: "passport").event)
+        #expect(stored.payload.count > 600_000 && String(decoding: stored.payload, as: UTF8.self).contains(padding),
+                "the large payload was not stored whole: \(stored.payload.count) bytes")
+    }
+
     @Test("a request that is not HTTP gets 400 and the connection closes; the daemon keeps serving")
     func malformedHTTP() async throws {
         let daemon = try await TestDaemon()
