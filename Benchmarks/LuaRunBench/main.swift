@@ -1,5 +1,7 @@
 // Lua run benchmark: the Passage rule of SPEC §4 on the Passage example, on one worker, with HTTP
 // answered by an in-process mock. Prints runs/s and the cost split. Run: `make bench-lua`.
+// BENCH_ONLY=sandbox|json|packed: only 100,000 runs of the no-op rule on that event, then exit, for
+// timing one variant as a whole command (`farm-bench`, `time`).
 import Foundation
 import LuaRuntime
 
@@ -10,18 +12,26 @@ let passageRule = try String(contentsOf: here.appendingPathComponent("passage-fe
 let payload = try Data(contentsOf: URL(fileURLWithPath: examplePath))
 let payloadObject = try JSONSerialization.jsonObject(with: payload) as! [String: Any]
 
-/// The event as hookd hands it to rules (SPEC §4).
-func eventJSON(_ payload: [String: Any]) throws -> [UInt8] {
-    let event: [String: Any] = [
+/// The event as hookd hands it to rules (SPEC §4): its fields, then the payload byte for byte (as
+/// `EventDocument` writes it).
+func eventJSON(_ payload: [String: Any], raw: Data) throws -> [UInt8] {
+    let fields: [String: Any] = [
         "id": payload["id"] ?? "evt", "source": "passage", "type": payload["type"] ?? "",
         "status": (payload["data"] as? [String: Any])?["status"] ?? NSNull(),
-        "timestamp": payload["timestamp"] ?? NSNull(), "data_path": ["data"], "payload": payload,
+        "timestamp": payload["timestamp"] ?? NSNull(), "data_path": ["data"],
         "headers": ["content-type": "application/json"], "attempt": 1,
     ]
-    return Array(try JSONSerialization.data(withJSONObject: event))
+    var text = Array(try JSONSerialization.data(withJSONObject: fields))
+    text.removeLast() // the closing brace
+    return text + Array(#","payload":"#.utf8) + Array(raw) + [UInt8(ascii: "}")]
 }
 
-let fullEvent = try eventJSON(payloadObject)
+let fullEvent = try eventJSON(payloadObject, raw: payload)
+/// The same event packed, as the dispatcher hands it to runs (`RunEvent.fields`; packed per run).
+let packedEvent = EventFields(
+    id: payloadObject["id"] as? String ?? "evt", source: "passage", type: payloadObject["type"] as? String ?? "",
+    status: (payloadObject["data"] as? [String: Any])?["status"] as? String, timestamp: payloadObject["timestamp"] as? String,
+    attempt: 1, headers: [("content-type", "application/json")], dataPath: ["data"], payload: Array(payload))
 let emptyEvent = Array(#"{"id":"evt","source":"passage","type":"Connection.Updated","data":{},"payload":{},"headers":{},"attempt":1}"#.utf8)
 let program = LuaProgram(rules: [
     .init(chunkName: "bench/noop.lua", source: "return { on = {}, handle = function(event) end }"),
@@ -45,7 +55,7 @@ func threadCPUSeconds() -> Double {
 }
 
 /// Runs `rule` on `event` for about `seconds`; returns the runs and the CPU and wall µs per run.
-func measure(rule: Int, event: [UInt8], seconds: Double) -> (runs: Int, perRunMicros: Double, wallMicros: Double) {
+func measure(rule: Int, event: RunEvent, seconds: Double) -> (runs: Int, perRunMicros: Double, wallMicros: Double) {
     var runs = 0
     var calls = 0
     let start = ContinuousClock.now
@@ -53,7 +63,7 @@ func measure(rule: Int, event: [UInt8], seconds: Double) -> (runs: Int, perRunMi
     let budget = Duration.milliseconds(Int64(seconds * 1000))
     while ContinuousClock.now - start < budget {
         for _ in 0..<200 {
-            let result = worker.run(rule: rule, eventJSON: event, limits: .defaults, answer: mock)
+            let result = worker.run(rule: rule, event: event, limits: .defaults, answer: mock)
             guard case .ok = result.outcome else { fatalError("benchmark run failed: \(result.outcome)") }
             calls += result.calls.count
             runs += 1
@@ -66,11 +76,17 @@ func measure(rule: Int, event: [UInt8], seconds: Double) -> (runs: Int, perRunMi
     return (runs, cpu / Double(runs) * 1e6, wall / Double(runs) * 1e6)
 }
 
+if let only = ProcessInfo.processInfo.environment["BENCH_ONLY"] {
+    let event: RunEvent = only == "packed" ? .fields(packedEvent) : only == "json" ? .json(fullEvent) : .json(emptyEvent)
+    for _ in 0..<100_000 { _ = worker.run(rule: 0, event: event, limits: .defaults, answer: mock) }
+    exit(0)
+}
 let seconds = Double(ProcessInfo.processInfo.environment["BENCH_SECONDS"] ?? "3") ?? 3
-_ = measure(rule: 1, event: fullEvent, seconds: 0.5) // warm-up
-let sandbox = measure(rule: 0, event: emptyEvent, seconds: seconds)
-let bridged = measure(rule: 0, event: fullEvent, seconds: seconds)
-let full = measure(rule: 1, event: fullEvent, seconds: seconds)
+_ = measure(rule: 1, event: .json(fullEvent), seconds: 0.5) // warm-up
+let sandbox = measure(rule: 0, event: .json(emptyEvent), seconds: seconds)
+let bridged = measure(rule: 0, event: .json(fullEvent), seconds: seconds)
+let packed = measure(rule: 0, event: .fields(packedEvent), seconds: seconds)
+let full = measure(rule: 1, event: .json(fullEvent), seconds: seconds)
 
 func fmt(_ value: Double) -> String { String(format: "%.2f", value) }
 print("Lua run benchmark: Passage rule (SPEC §4) on the Passage example, one worker, one thread, mock HTTP")
@@ -80,4 +96,5 @@ print("                    \(Int(1e6 / full.wallMicros)) runs/s of wall time (lo
 print("cost split per run (CPU time):")
 print("  sandbox + runner  \(fmt(sandbox.perRunMicros)) µs  (fresh globals, rule top level, empty event)")
 print("  JSON -> Lua       \(fmt(bridged.perRunMicros - sandbox.perRunMicros)) µs  (decoding the \(fullEvent.count)-byte event)")
+print("  packed -> Lua     \(fmt(packed.perRunMicros - sandbox.perRunMicros)) µs  (the same event packed, as the dispatcher sends it: packing included)")
 print("  rule + host calls \(fmt(full.perRunMicros - bridged.perRunMicros)) µs  (the handle body, 4 yields/resumes, mock answers, JSON of answers)")

@@ -12,6 +12,9 @@
 #include <lua.h>
 #include <lauxlib.h>
 
+/* Keeps a rarely taken path (an error, a long number) out of its caller's hot code. */
+#define HK_NOINLINE __attribute__((noinline))
+
 /* ---- JSON <-> Lua (hk_json.c) ---------------------------------------------------------- */
 
 /* Default nesting limit for decode and encode. */

@@ -14,7 +14,6 @@
 
 /* GNU attributes, which both clang (SwiftPM's C compiler) and gcc understand. */
 #define HK_NORETURN __attribute__((noreturn))
-#define HK_NOINLINE __attribute__((noinline))
 
 typedef unsigned char uchar;
 

@@ -24,10 +24,78 @@ static const char runner_source[] = {
 
 /* ---- Runner helpers (reachable from the runner only) --------------------------------------- */
 
-static int runner_decode(lua_State *L) {
-    size_t len;
-    const char *s = luaL_checklstring(L, 1, &len);
-    hk_json_decode(L, s, len, HK_JSON_MAX_DEPTH);
+/* Reads the packed event (hookd_lua.h, HK_EVENT_PACKED) from r to end. */
+typedef struct packed_reader {
+    const unsigned char *p, *end;
+} packed_reader;
+
+static HK_NOINLINE int packed_error(lua_State *L) {
+    return luaL_error(L, "malformed packed event (a bug in hookd)");
+}
+
+static uint32_t packed_u32(lua_State *L, packed_reader *r) {
+    if (r->end - r->p < 4) packed_error(L);
+    uint32_t v = (uint32_t)r->p[0] | (uint32_t)r->p[1] << 8 | (uint32_t)r->p[2] << 16 | (uint32_t)r->p[3] << 24;
+    r->p += 4;
+    return v;
+}
+
+/* Pushes a text, or json.null for length 0xFFFFFFFF. */
+static void packed_text(lua_State *L, packed_reader *r) {
+    uint32_t n = packed_u32(L, r);
+    if (n == UINT32_MAX) {
+        hk_json_push_null(L);
+        return;
+    }
+    if ((size_t)(r->end - r->p) < n) packed_error(L);
+    lua_pushlstring(L, (const char *)r->p, n);
+    r->p += n;
+}
+
+/* The event table of a packed event: the table hk_json_decode makes of the same event as JSON
+   (`payload` is decoded one level shallower there, so its depth limit is one less here). */
+static void push_packed_event(lua_State *L, const char *s, size_t len) {
+    static const char *const texts[] = {"id", "source", "type", "status", "timestamp"};
+    packed_reader r = {(const unsigned char *)s, (const unsigned char *)s + len};
+    luaL_checkstack(L, 4, "event");
+    lua_createtable(L, 0, 10);
+    for (int i = 0; i < 5; i++) {
+        packed_text(L, &r);
+        lua_setfield(L, -2, texts[i]);
+    }
+    lua_pushinteger(L, (lua_Integer)packed_u32(L, &r));
+    lua_setfield(L, -2, "attempt");
+    uint32_t n = packed_u32(L, &r);
+    lua_createtable(L, 0, n < 64 ? (int)n : 64);
+    for (uint32_t i = 0; i < n; i++) {
+        packed_text(L, &r);
+        packed_text(L, &r);
+        lua_rawset(L, -3);
+    }
+    lua_setfield(L, -2, "headers");
+    n = packed_u32(L, &r);
+    lua_createtable(L, n < 64 ? (int)n : 64, 0);
+    for (uint32_t i = 0; i < n; i++) {
+        packed_text(L, &r);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, "data_path");
+    n = packed_u32(L, &r);
+    if ((size_t)(r.end - r.p) != n) packed_error(L);
+    hk_json_decode(L, (const char *)r.p, n, HK_JSON_MAX_DEPTH - 1);
+    lua_setfield(L, -2, "payload");
+}
+
+/* decode_event(): the run's event as a table, read once from the bytes hk_run_start was given
+   (still the caller's: the runner reads them before anything can yield). */
+static int runner_decode_event(lua_State *L) {
+    hk_worker *w = hk_worker_of(L);
+    const char *event = w->event;
+    size_t len = w->event_len;
+    if (event == NULL) return luaL_error(L, "no event for this run (a bug in hookd)");
+    w->event = NULL;
+    if (w->event_format == HK_EVENT_PACKED) push_packed_event(L, event, len);
+    else hk_json_decode(L, event, len, HK_JSON_MAX_DEPTH);
     return 1;
 }
 
@@ -47,7 +115,7 @@ int hk_runner_open(lua_State *L) {
     lua_newtable(L);
     lua_pushcfunction(L, hk_new_env);        lua_setfield(L, -2, "new_env");
     lua_pushcfunction(L, hk_set_env);        lua_setfield(L, -2, "set_env");
-    lua_pushcfunction(L, runner_decode);     lua_setfield(L, -2, "decode");
+    lua_pushcfunction(L, runner_decode_event); lua_setfield(L, -2, "decode_event");
     lua_pushcfunction(L, runner_encode);     lua_setfield(L, -2, "encode");
     lua_pushcfunction(L, runner_allow_http); lua_setfield(L, -2, "allow_http");
     lua_rawgetp(L, LUA_REGISTRYINDEX, &hk_rules_key);   lua_setfield(L, -2, "rules");
@@ -66,8 +134,6 @@ int hk_runner_open(lua_State *L) {
 typedef struct start_args {
     int rule;
     int mode;
-    const char *event;
-    size_t len;
     lua_State *co;
 } start_args;
 
@@ -87,8 +153,7 @@ static int prepare_protected(lua_State *L) {
     lua_rawgetp(L, LUA_REGISTRYINDEX, &hk_runner_key);
     lua_pushinteger(L, a->rule + 1);
     lua_pushinteger(L, a->mode);
-    lua_pushlstring(L, a->event ? a->event : "", a->len);
-    lua_xmove(L, a->co, 4);
+    lua_xmove(L, a->co, 3);
     return 0;
 }
 
@@ -120,7 +185,8 @@ static void set_message(hk_worker *w, const char *msg) {
     w->has_message = 1;
 }
 
-hk_step hk_run_start(hk_worker *w, int rule, hk_mode mode, const char *event_json, size_t len, hk_limits limits) {
+hk_step hk_run_start(hk_worker *w, int rule, hk_mode mode, const char *event, size_t len, hk_event_format format,
+                     hk_limits limits) {
     if (w->running) {
         set_message(w, "a run is already under way on this worker");
         return HK_STEP_FAILED;
@@ -131,7 +197,7 @@ hk_step hk_run_start(hk_worker *w, int rule, hk_mode mode, const char *event_jso
         set_message(w, "no such rule");
         return HK_STEP_FAILED;
     }
-    start_args a = {rule, (int)mode, event_json, len, NULL};
+    start_args a = {rule, (int)mode, NULL};
     lua_settop(w->L, 0);
     lua_pushcfunction(w->L, prepare_protected);
     lua_pushlightuserdata(w->L, &a);
@@ -146,8 +212,12 @@ hk_step hk_run_start(hk_worker *w, int rule, hk_mode mode, const char *event_jso
     if (limits.memory > 0) w->cap = w->used + (size_t)limits.memory;
     w->deadline_ns = limits.wall_ns > 0 ? hk_now_ns() + limits.wall_ns : 0;
     hk_arm_hook(w);
+    w->event = event != NULL ? event : "";
+    w->event_len = event != NULL ? len : 0;
+    w->event_format = format;
     int nres = 0;
-    int status = lua_resume(w->co, w->L, 3, &nres);
+    int status = lua_resume(w->co, w->L, 2, &nres);
+    w->event = NULL;
     return finish(w, status, nres);
 }
 

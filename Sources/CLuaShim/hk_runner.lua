@@ -1,6 +1,6 @@
 -- The runner: trusted Lua that starts every run. Rules cannot reach it or its upvalues.
 local H = ...
-local new_env, set_env, decode, encode = H.new_env, H.set_env, H.decode, H.encode
+local new_env, set_env, decode_event, encode = H.new_env, H.set_env, H.decode_event, H.encode
 local rules, names, modules, randomseed, allow_http = H.rules, H.names, H.modules, H.randomseed, H.allow_http
 local type, error, tostring, rawget, rawlen, next = type, error, tostring, rawget, rawlen, next
 local mathtype, concat, sort, sub, byte = math.type, table.concat, table.sort, string.sub, string.byte
@@ -125,7 +125,7 @@ local function make_require(env, loaded)
   end
 end
 
-return function(index, mode, event_json)
+return function(index, mode)
   randomseed()
   local file = names[index]
   local chunk = rules[index]
@@ -135,7 +135,7 @@ return function(index, mode, event_json)
   local rule = chunk()
   check_rule(file, rule)
   if mode == 2 then return describe(file, rule) end
-  local event = decode(event_json)
+  local event = decode_event()
   -- The host sends data as a path into payload rather than a second copy of the same JSON.
   local path = rawget(event, "data_path")
   if path ~= nil then

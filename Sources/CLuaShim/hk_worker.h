@@ -50,6 +50,11 @@ struct hk_worker {
     int http_pending;
     uint32_t http_count;
     hk_bytes where;           /* "file:line" where a limit struck */
+    /* The event of the run being started: set by hk_run_start for its first resume only, read
+       (once) by the runner's decode_event. */
+    const char *event;
+    size_t event_len;
+    hk_event_format event_format;
 
     /* The pending HTTP request and its answer. */
     hk_bytes req_method, req_url, req_headers, req_body;

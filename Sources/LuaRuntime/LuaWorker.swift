@@ -22,6 +22,8 @@ public final class LuaWorker: @unchecked Sendable {
     private var startedAt: ContinuousClock.Instant = .now
     private var calls: [HTTPCallRecord] = []
     private var pending: (request: HTTPCallRequest, since: ContinuousClock.Instant, sent: Bool)?
+    /// Where a packed event is written for its run (the shim reads it during `start` only).
+    private var packedEvent: [UInt8] = []
 
     public init(program: LuaProgram) throws(LuaLoadError) {
         guard let worker = hk_worker_new() else {
@@ -65,6 +67,11 @@ public final class LuaWorker: @unchecked Sendable {
 
     /// Starts a run of rule `rule` (its index in the program) on the event given as JSON.
     public func start(rule: Int, mode: Mode = .handle, eventJSON: [UInt8], limits: RunLimits) -> Step {
+        start(rule: rule, mode: mode, event: .json(eventJSON), limits: limits)
+    }
+
+    /// Starts a run of rule `rule` (its index in the program) on `event`.
+    public func start(rule: Int, mode: Mode = .handle, event: RunEvent, limits: RunLimits) -> Step {
         startedAt = .now
         calls = []
         pending = nil
@@ -75,12 +82,24 @@ public final class LuaWorker: @unchecked Sendable {
         case .when: HK_MODE_WHEN
         case .describe: HK_MODE_DESCRIBE
         }
-        let step = eventJSON.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) {
-                hk_run_start(handle, Int32(rule), cMode, $0.baseAddress, $0.count, cLimits)
-            }
+        let step: hk_step
+        switch event {
+        case .json(let json):
+            step = Self.start(handle, rule: rule, mode: cMode, event: json, format: HK_EVENT_JSON, limits: cLimits)
+        case .fields(let fields):
+            fields.pack(into: &packedEvent)
+            step = Self.start(handle, rule: rule, mode: cMode, event: packedEvent, format: HK_EVENT_PACKED, limits: cLimits)
         }
         return next(step)
+    }
+
+    private static func start(_ handle: OpaquePointer, rule: Int, mode: hk_mode, event: [UInt8], format: hk_event_format,
+                              limits: hk_limits) -> hk_step {
+        event.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) {
+                hk_run_start(handle, Int32(rule), mode, $0.baseAddress, $0.count, format, limits)
+            }
+        }
     }
 
     /// Resumes a run that waits for an HTTP answer. `sent` says whether the answer came from the network.
@@ -133,7 +152,13 @@ public final class LuaWorker: @unchecked Sendable {
     /// Runs to the end, answering HTTP calls synchronously with `answer` (mocks, dry-run, benchmarks).
     public func run(rule: Int, mode: Mode = .handle, eventJSON: [UInt8], limits: RunLimits,
                     answer: (HTTPCallRequest) -> HTTPCallAnswer) -> RunResult {
-        var step = start(rule: rule, mode: mode, eventJSON: eventJSON, limits: limits)
+        run(rule: rule, mode: mode, event: .json(eventJSON), limits: limits, answer: answer)
+    }
+
+    /// `run` on an event given as a `RunEvent`.
+    public func run(rule: Int, mode: Mode = .handle, event: RunEvent, limits: RunLimits,
+                    answer: (HTTPCallRequest) -> HTTPCallAnswer) -> RunResult {
+        var step = start(rule: rule, mode: mode, event: event, limits: limits)
         while true {
             switch step {
             case let .finished(result): return result

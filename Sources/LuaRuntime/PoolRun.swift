@@ -7,18 +7,18 @@ public struct PoolRun: Sendable {
     public struct Start: Sendable {
         public var rule: Int
         public var mode: LuaWorker.Mode
-        public var eventJSON: [UInt8]
+        public var event: RunEvent
         public var limits: RunLimits
         public var host: any HostCalls
         /// Called exactly once with the result: on the worker's thread, or on the watchdog's when
         /// the worker was stuck in C code and abandoned. It must not block.
         public var end: @Sendable (RunResult) -> Void
 
-        public init(rule: Int, mode: LuaWorker.Mode = .handle, eventJSON: [UInt8], limits: RunLimits,
+        public init(rule: Int, mode: LuaWorker.Mode = .handle, event: RunEvent, limits: RunLimits,
                     host: any HostCalls, end: @escaping @Sendable (RunResult) -> Void) {
             self.rule = rule
             self.mode = mode
-            self.eventJSON = eventJSON
+            self.event = event
             self.limits = limits
             self.host = host
             self.end = end

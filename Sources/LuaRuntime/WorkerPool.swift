@@ -64,12 +64,18 @@ public final class WorkerPool: Sendable {
         }
     }
 
-    /// Runs rule `rule` of the program to its end.
+    /// Runs rule `rule` of the program to its end, on an event given as JSON.
     public func run(rule: Int, mode: LuaWorker.Mode = .handle, eventJSON: [UInt8], limits: RunLimits,
+                    host: any HostCalls) async -> RunResult {
+        await run(rule: rule, mode: mode, event: .json(eventJSON), limits: limits, host: host)
+    }
+
+    /// Runs rule `rule` of the program to its end.
+    public func run(rule: Int, mode: LuaWorker.Mode = .handle, event: RunEvent, limits: RunLimits,
                     host: any HostCalls) async -> RunResult {
         await withCheckedContinuation { continuation in
             submit(PoolRun {
-                PoolRun.Start(rule: rule, mode: mode, eventJSON: eventJSON, limits: limits, host: host) {
+                PoolRun.Start(rule: rule, mode: mode, event: event, limits: limits, host: host) {
                     continuation.resume(returning: $0)
                 }
             })

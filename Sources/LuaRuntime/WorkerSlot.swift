@@ -63,7 +63,7 @@ final class WorkerSlot: @unchecked Sendable {
         // within that unless it is stuck in C.
         let runStuckAt = started + limits.wallTime * 2
         var next = inLua(stuckAt: runStuckAt, started: started, start) {
-            $0.start(rule: start.rule, mode: start.mode, eventJSON: start.eventJSON, limits: limits)
+            $0.start(rule: start.rule, mode: start.mode, event: start.event, limits: limits)
         }
         while true {
             switch next {

@@ -89,7 +89,7 @@ struct WorkerPoolTests {
             PoolRun {
                 begun.withLock { $0 += 1 }
                 if n == 3 { return nil }
-                return PoolRun.Start(rule: 0, eventJSON: Array(#"{"n":\#(n)}"#.utf8), limits: .defaults, host: host) { result in
+                return PoolRun.Start(rule: 0, event: .json(Array(#"{"n":\#(n)}"#.utf8)), limits: .defaults, host: host) { result in
                     ended.withLock { $0[n, default: []].append(result) }
                 }
             }
@@ -118,7 +118,7 @@ struct WorkerPoolTests {
         for n in 0..<12 {
             let ended = Mutex(false)
             pool.submit(PoolRun {
-                PoolRun.Start(rule: 0, eventJSON: Array(#"{"n":\#(n)}"#.utf8), limits: .defaults, host: SlowHost(delay: .zero)) { result in
+                PoolRun.Start(rule: 0, event: .json(Array(#"{"n":\#(n)}"#.utf8)), limits: .defaults, host: SlowHost(delay: .zero)) { result in
                     #expect(result.failure == nil, "run \(n): \(result.failure?.message ?? "")")
                     threads.withLock { $0.append(Thread.current.name ?? "?") }
                     ended.withLock { $0 = true }
@@ -143,7 +143,7 @@ struct WorkerPoolTests {
         // Submitted at once, as the dispatcher hands over a commit's jobs.
         let ended = Mutex(0)
         pool.submit((0..<8).map { _ in
-            PoolRun { PoolRun.Start(rule: 0, eventJSON: Array("{}".utf8), limits: .defaults, host: host) { _ in ended.withLock { $0 += 1 } } }
+            PoolRun { PoolRun.Start(rule: 0, event: .json(Array("{}".utf8)), limits: .defaults, host: host) { _ in ended.withLock { $0 += 1 } } }
         })
         try await waitUntil(within: .seconds(20)) { ended.withLock { $0 } >= 8 }
         #expect(ended.withLock { $0 } == 8)
@@ -165,7 +165,7 @@ struct WorkerPoolTests {
                     pool.submit((0..<runs / 20).map { offset in
                         let n = burst * (runs / 20) + offset
                         return PoolRun {
-                            PoolRun.Start(rule: n % 3 == 0 ? 1 : 0, eventJSON: Array(#"{"n":\#(n)}"#.utf8), limits: .defaults, host: host) { result in
+                            PoolRun.Start(rule: n % 3 == 0 ? 1 : 0, event: .json(Array(#"{"n":\#(n)}"#.utf8)), limits: .defaults, host: host) { result in
                                 #expect(result.messages == [(n % 3 == 0 ? "slow " : "fast ") + String(n)])
                                 ended.counts.withLock { $0[n, default: 0] += 1 }
                             }

@@ -71,10 +71,22 @@ size_t hk_worker_memory(hk_worker *w);
 
 /* ---- Runs ------------------------------------------------------------------------------------- */
 
-/* Starts a run of rule `rule` in `mode` with the event given as JSON (an object). When the object
-   has "data_path" (a list of keys), event.data is set to that element of event.payload instead of
-   being sent twice. */
-hk_step hk_run_start(hk_worker *w, int rule, hk_mode mode, const char *event_json, size_t len, hk_limits limits);
+/* How hk_run_start's event bytes are written. */
+typedef enum hk_event_format {
+    /* JSON: one object, decoded as it is. */
+    HK_EVENT_JSON = 0,
+    /* Packed (what the dispatcher sends): the same fields without JSON around them, each text a
+       32-bit little-endian length then its bytes (length 0xFFFFFFFF: null): id, source, type, status,
+       timestamp; the attempt (32 bits); the header count, then name and value texts; the data path's
+       key count, then its keys; the payload's length, then the payload as JSON. */
+    HK_EVENT_PACKED = 1
+} hk_event_format;
+
+/* Starts a run of rule `rule` in `mode` with the event given in `format` (JSON: an object). When
+   the event has "data_path" (a list of keys), event.data is set to that element of event.payload
+   instead of being sent twice. The event is read during this call only (before the run can wait). */
+hk_step hk_run_start(hk_worker *w, int rule, hk_mode mode, const char *event, size_t len, hk_event_format format,
+                     hk_limits limits);
 
 /* Resumes a run that returned HK_STEP_HTTP, after hk_response_set or hk_response_set_error. */
 hk_step hk_run_resume(hk_worker *w);

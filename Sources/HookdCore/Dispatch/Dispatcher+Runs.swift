@@ -41,7 +41,7 @@ extension Dispatcher {
     func match(_ event: StoredEvent) async -> Match {
         let generation = self.generation()
         // Built only for a rule with `when`: most events match none, and the document costs.
-        var document: [UInt8]?
+        var document: RunEvent?
         var match = Match()
         for rule in generation.ruleSet.match(source: event.source, type: event.type, status: event.status) {
             guard rule.hasWhen else {
@@ -51,7 +51,7 @@ extension Dispatcher {
             let keyed = IdempotentHost(base: host, source: event.source, eventID: event.id, rule: rule.name)
             let startedAt = clock()
             if document == nil { document = Self.document(for: event, attempt: 1) }
-            let result = await generation.pool.run(rule: rule.index, mode: .when, eventJSON: document ?? [],
+            let result = await generation.pool.run(rule: rule.index, mode: .when, event: document ?? .none,
                                                    limits: settings.limits, host: keyed)
             switch result.outcome {
             case .failed:
@@ -95,7 +95,7 @@ extension Dispatcher {
         let number = job.attempts + 1
         let keyed = IdempotentHost(base: host, source: job.event.source, eventID: job.event.id, rule: rule.name)
         let startedAt = clock()
-        let result = await generation.pool.run(rule: rule.index, eventJSON: Self.document(for: job.event, attempt: number),
+        let result = await generation.pool.run(rule: rule.index, event: Self.document(for: job.event, attempt: number),
                                                limits: settings.limits, host: keyed)
         let attempt = attemptRecord(number: number, startedAt: startedAt, result: result)
         await finish(job, attempt: attempt, transition: transition(after: attempt, synchronous: synchronous))
@@ -144,7 +144,7 @@ extension Dispatcher {
             let mask = mask(in: generation)
             let keyed = IdempotentHost(base: host(in: generation), source: job.event.source, eventID: job.event.id, rule: rule.name)
             let startedAt = clock()
-            return PoolRun.Start(rule: rule.index, eventJSON: Self.document(for: job.event, attempt: number),
+            return PoolRun.Start(rule: rule.index, event: Self.document(for: job.event, attempt: number),
                                  limits: settings.limits, host: keyed) { [self] result in
                 let attempt = attemptRecord(number: number, startedAt: startedAt, result: result, mask: mask)
                 record(job, attempt: attempt, transition: transition(after: attempt, settings: settings))
@@ -230,8 +230,8 @@ extension Dispatcher {
     }
 
     /// The event as a run sees it: stored headers whose value was masked as credentials are left out.
-    static func document(for event: StoredEvent, attempt: Int) -> [UInt8] {
+    static func document(for event: StoredEvent, attempt: Int) -> RunEvent {
         let headers = event.request.headers.filter { $0.value != "***" }.map { (name: $0.name, value: $0.value) }
-        return EventDocument(source: event.source, event: event.parsed, headers: headers, attempt: attempt).json
+        return .fields(EventDocument(source: event.source, event: event.parsed, headers: headers, attempt: attempt).fields)
     }
 }

@@ -1,3 +1,5 @@
+import LuaRuntime
+
 /// The event as a rule run receives it (SPEC §4): the JSON the runner decodes into `event`. The
 /// payload is copied byte for byte; `data` is sent as a path into it rather than a second copy.
 public struct EventDocument: Sendable {
@@ -52,6 +54,19 @@ public struct EventDocument: Sendable {
         bytes += event.payload
         bytes.append(UInt8(ascii: "}"))
         return bytes
+    }
+
+    /// The same event packed for a run (`RunEvent.fields`): the fields `json` writes, header names
+    /// lower-cased and each name's first value, without the JSON text around them.
+    public var fields: EventFields {
+        var unique: [(name: String, value: String)] = []
+        unique.reserveCapacity(headers.count)
+        for (index, (name, value)) in headers.enumerated()
+        where !headers[..<index].contains(where: { Self.sameName($0.name, name) }) {
+            unique.append((Self.lowercased(name), value))
+        }
+        return EventFields(id: event.id, source: source, type: event.type, status: event.status, timestamp: event.timestamp,
+                           attempt: attempt, headers: unique, dataPath: event.dataPath, payload: event.payload)
     }
 
     /// A header name in lower case: ASCII letters only (names are HTTP tokens), without Unicode

@@ -1,5 +1,6 @@
 import Foundation
 import HookdCore
+import LuaRuntime
 import Testing
 
 @Suite("Event document")
@@ -33,5 +34,61 @@ struct EventDocumentTests {
         }
         #expect(places == places.sorted(), "headers out of order: \(text)")
         #expect(text.contains(#""headers":{"content-type":"#))
+    }
+
+    /// Writes a rule's `event` as one canonical line: keys sorted, strings quoted, numbers with
+    /// their Lua subtype, json.null, and whether a table carries the decoded-array mark.
+    static let canonicalRule = """
+        local function canon(v)
+          local t = type(v)
+          if t == "table" then
+            local keys = {}
+            for k in pairs(v) do keys[#keys + 1] = k end
+            table.sort(keys, function(a, b) return tostring(a) < tostring(b) end)
+            local parts = {}
+            for _, k in ipairs(keys) do parts[#parts + 1] = type(k) .. ":" .. tostring(k) .. "=" .. canon(v[k]) end
+            return (getmetatable(v) ~= nil and "[" or "{") .. table.concat(parts, ",") .. "}"
+          elseif v == json.null then return "null"
+          elseif t == "string" then return string.format("%q", v)
+          elseif t == "number" then return math.type(v) .. ":" .. tostring(v)
+          else return t .. ":" .. tostring(v) end
+        end
+        return { on = {}, handle = function(event) log.info(canon(event)) end }
+        """
+
+    @Test("a run sees the same event table from the packed fields as from the JSON document", arguments: [
+        ParsedEvent(id: "evt \"1\"\n", type: "Connection.Updated", status: nil, timestamp: "2026-12-03T12:00:00.000Z",
+                    payload: Array(#"{ "id" : "evt \"1\"",  "data": {"inner": [1, 2.50, null, -0, 1e3, "\u00e9\ud83d\ude00"], "o": {}} }"#.utf8),
+                    dataPath: ["data", "inner"]),
+        ParsedEvent(id: "42", type: "user.delete", status: "ok", timestamp: nil,
+                    payload: Array(#"[{"a": true, "b": false, "c": []}]"#.utf8), dataPath: []),
+        ParsedEvent(id: "x", type: "t", status: "", timestamp: "", payload: Array(#"{"data": "not an object"}"#.utf8), dataPath: ["data", "deeper"]),
+    ])
+    func packedMatchesJSON(event: ParsedEvent) throws {
+        let headers: [(name: String, value: String)] = [
+            ("Content-Type", "application/json"), ("X-Dup", "first"), ("x-dup", "second"), ("X-Odd", "a\"b\\c\u{01}"), ("já", "v"),
+        ]
+        let document = EventDocument(source: "passage", event: event, headers: headers, attempt: 3)
+        let worker = try LuaWorker(program: LuaProgram(rules: [.init(chunkName: "rules/canon.lua", source: Self.canonicalRule)]))
+        let fromJSON = worker.run(rule: 0, event: .json(document.json), limits: .defaults) { _ in .failure("no http") }
+        let fromFields = worker.run(rule: 0, event: .fields(document.fields), limits: .defaults) { _ in .failure("no http") }
+        #expect(fromJSON.outcome == .ok, "\(fromJSON.outcome)")
+        #expect(fromFields.outcome == .ok, "\(fromFields.outcome)")
+        let line = try #require(fromJSON.logs.first?.message)
+        #expect(line.contains("string:id="), "\(line)")
+        #expect(fromFields.logs.map(\.message) == [line])
+    }
+
+    @Test("a packed event's payload is decoded like any JSON: a payload that is not JSON fails the run")
+    func packedPayloadIsChecked() throws {
+        let event = ParsedEvent(id: "x", type: "t", status: nil, timestamp: nil, payload: Array("{not json".utf8), dataPath: [])
+        let document = EventDocument(source: "s", event: event, headers: [], attempt: 1)
+        let worker = try LuaWorker(program: LuaProgram(rules: [.init(chunkName: "rules/canon.lua", source: Self.canonicalRule)]))
+        let result = worker.run(rule: 0, event: .fields(document.fields), limits: .defaults) { _ in .failure("no http") }
+        guard case .failed(let failure) = result.outcome else {
+            Issue.record("a payload that is not JSON ran: \(result.outcome)")
+            return
+        }
+        #expect(failure.message.contains("JSON"), "\(failure.message)")
     }
 }
