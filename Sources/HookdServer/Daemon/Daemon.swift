@@ -210,6 +210,8 @@ public struct Daemon: Sendable {
             let result = try await store.prune(RetentionPolicy(window: window))
             logger.debug("retention: pruned", metadata: ["result": "\(result)"])
         } catch {
+            // Stopping (or a start that failed) cancels the pass: nothing went wrong with the store.
+            guard !Task.isCancelled else { return logger.debug("retention: pruning stopped") }
             logger.warning("retention: pruning failed: \(error)")
         }
     }
