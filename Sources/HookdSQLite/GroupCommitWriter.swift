@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import GRDB
 import HookdCore
 import NIOConcurrencyHelpers
@@ -50,10 +51,24 @@ final class GroupCommitWriter: Sendable {
     /// them. Only ever touched on `queue`.
     nonisolated(unsafe) private var deferredAfterAnswers: [@Sendable () -> Void]?
 
+    /// Under load (a transaction straight after another), fewer than this many events waiting make
+    /// the writer wait `linger` before it takes them: a transaction costs an fsync and rewrites its
+    /// index pages whatever it holds, and on 2 cores the event loops need the time to parse the
+    /// requests that would join it. A writer woken from idle never waits.
+    static let lingerBelowEvents = 16
+    static let linger: Duration = .microseconds(300)
+
     init(pool: DatabasePool, maximumEventsPerTransaction: Int) {
         self.pool = pool
         self.maximumEventsPerTransaction = maximumEventsPerTransaction
         queue.setSpecific(key: onQueue, value: ())
+    }
+
+    /// Whether the writer waits `linger` before its next transaction: only straight after one
+    /// (`afterCommit`), and only when some events but fewer than `lingerBelowEvents` wait (job
+    /// writes alone never wait: a finish or a claim is not worth delaying).
+    static func shouldLinger(queuedEvents: Int, afterCommit: Bool) -> Bool {
+        afterCommit && queuedEvents > 0 && queuedEvents < lingerBelowEvents
     }
 
     /// `Store.afterAnswers`: inside an answer, `body` runs after the last answer of its commit;
@@ -136,7 +151,12 @@ final class GroupCommitWriter: Sendable {
     }
 
     private func writeUntilIdle() {
+        var afterCommit = false
         while true {
+            if afterCommit, Self.shouldLinger(queuedEvents: state.withLockedValue { Self.events(in: $0.queue) }, afterCommit: true) {
+                Thread.sleep(forTimeInterval: Double(Self.linger.components.attoseconds) / 1e18)
+            }
+            afterCommit = true
             let group = state.withLockedValue { state -> [PendingBatch] in
                 var group = takeGroup(from: &state.queue)
                 if !state.finishes.isEmpty {
@@ -162,6 +182,13 @@ final class GroupCommitWriter: Sendable {
             return state.idleWaiters
         }
         for waiter in waiters { waiter() }
+    }
+
+    /// The events the queued batches offer.
+    private static func events(in queue: [PendingBatch]) -> Int {
+        var events = 0
+        for batch in queue { events += batch.events }
+        return events
     }
 
     /// The finishes queued since the last transaction, as one batch.
