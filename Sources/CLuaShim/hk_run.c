@@ -52,6 +52,20 @@ static void packed_text(lua_State *L, packed_reader *r) {
     r->p += n;
 }
 
+/* Pushes a header name in lower case (ASCII letters only: names are HTTP tokens). */
+static void packed_header_name(lua_State *L, packed_reader *r) {
+    uint32_t n = packed_u32(L, r);
+    if (n == UINT32_MAX || (size_t)(r->end - r->p) < n) packed_error(L);
+    luaL_Buffer b;
+    char *out = luaL_buffinitsize(L, &b, n);
+    for (uint32_t i = 0; i < n; i++) {
+        unsigned char c = r->p[i];
+        out[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    luaL_pushresultsize(&b, n);
+    r->p += n;
+}
+
 /* The event table of a packed event: the table hk_json_decode makes of the same event as JSON
    (`payload` is decoded one level shallower there, so its depth limit is one less here). */
 static void push_packed_event(lua_State *L, const char *s, size_t len) {
@@ -68,7 +82,16 @@ static void push_packed_event(lua_State *L, const char *s, size_t len) {
     uint32_t n = packed_u32(L, &r);
     lua_createtable(L, 0, n < 64 ? (int)n : 64);
     for (uint32_t i = 0; i < n; i++) {
-        packed_text(L, &r);
+        packed_header_name(L, &r);
+        lua_pushvalue(L, -1);
+        if (lua_rawget(L, -3) != LUA_TNIL) {
+            /* A repeated name keeps its first value: this one is read and dropped. */
+            lua_pop(L, 2);
+            packed_text(L, &r);
+            lua_pop(L, 1);
+            continue;
+        }
+        lua_pop(L, 1);
         packed_text(L, &r);
         lua_rawset(L, -3);
     }

@@ -21,7 +21,8 @@ public struct EventFields: Sendable {
     public var timestamp: String?
     /// 1 on the first run.
     public var attempt: Int
-    /// Names lower-case, each name once, auth headers already removed.
+    /// As received, auth headers already removed: the run sees names lower-cased, and a repeated
+    /// name's first value (the shim does both).
     public var headers: [(name: String, value: String)]
     /// The keys from the payload to `data`.
     public var dataPath: [String]

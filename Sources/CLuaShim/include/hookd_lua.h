@@ -77,7 +77,8 @@ typedef enum hk_event_format {
     HK_EVENT_JSON = 0,
     /* Packed (what the dispatcher sends): the same fields without JSON around them, each text a
        32-bit little-endian length then its bytes (length 0xFFFFFFFF: null): id, source, type, status,
-       timestamp; the attempt (32 bits); the header count, then name and value texts; the data path's
+       timestamp; the attempt (32 bits); the header count, then name and value texts (names as received:
+       the shim lower-cases them and keeps a repeated name's first value); the data path's
        key count, then its keys; the payload's length, then the payload as JSON. */
     HK_EVENT_PACKED = 1
 } hk_event_format;

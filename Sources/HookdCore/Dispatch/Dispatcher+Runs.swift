@@ -231,7 +231,9 @@ extension Dispatcher {
 
     /// The event as a run sees it: stored headers whose value was masked as credentials are left out.
     static func document(for event: StoredEvent, attempt: Int) -> RunEvent {
-        let headers = event.request.headers.filter { $0.value != "***" }.map { (name: $0.name, value: $0.value) }
+        var headers: [(name: String, value: String)] = []
+        headers.reserveCapacity(event.request.headers.count)
+        for header in event.request.headers where header.value != "***" { headers.append((header.name, header.value)) }
         return .fields(EventDocument(source: event.source, event: event.parsed, headers: headers, attempt: attempt).fields)
     }
 }

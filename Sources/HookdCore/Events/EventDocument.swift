@@ -56,17 +56,11 @@ public struct EventDocument: Sendable {
         return bytes
     }
 
-    /// The same event packed for a run (`RunEvent.fields`): the fields `json` writes, header names
-    /// lower-cased and each name's first value, without the JSON text around them.
+    /// The same event packed for a run (`RunEvent.fields`): the fields `json` writes, without the
+    /// JSON text around them (the shim lower-cases header names and keeps each name's first value).
     public var fields: EventFields {
-        var unique: [(name: String, value: String)] = []
-        unique.reserveCapacity(headers.count)
-        for (index, (name, value)) in headers.enumerated()
-        where !headers[..<index].contains(where: { Self.sameName($0.name, name) }) {
-            unique.append((Self.lowercased(name), value))
-        }
-        return EventFields(id: event.id, source: source, type: event.type, status: event.status, timestamp: event.timestamp,
-                           attempt: attempt, headers: unique, dataPath: event.dataPath, payload: event.payload)
+        EventFields(id: event.id, source: source, type: event.type, status: event.status, timestamp: event.timestamp,
+                    attempt: attempt, headers: headers, dataPath: event.dataPath, payload: event.payload)
     }
 
     /// A header name in lower case: ASCII letters only (names are HTTP tokens), without Unicode
