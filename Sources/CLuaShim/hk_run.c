@@ -24,7 +24,7 @@ static const char runner_source[] = {
 
 /* ---- Runner helpers (reachable from the runner only) --------------------------------------- */
 
-/* Reads the packed event (hookd_lua.h, HK_EVENT_PACKED) from r to end. */
+/* A cursor over a packed event's bytes (hookd_lua.h, HK_EVENT_PACKED): what is left to read. */
 typedef struct packed_reader {
     const unsigned char *p, *end;
 } packed_reader;
