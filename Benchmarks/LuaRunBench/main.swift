@@ -13,7 +13,7 @@ let payload = try Data(contentsOf: URL(fileURLWithPath: examplePath))
 let payloadObject = try JSONSerialization.jsonObject(with: payload) as! [String: Any]
 
 /// The event as hookd hands it to rules (SPEC §4): its fields, then the payload byte for byte (as
-/// `EventDocument` writes it).
+/// `EventFields.json` writes it).
 func eventJSON(_ payload: [String: Any], raw: Data) throws -> [UInt8] {
     let fields: [String: Any] = [
         "id": payload["id"] ?? "evt", "source": "passage", "type": payload["type"] ?? "",

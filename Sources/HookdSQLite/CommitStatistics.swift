@@ -11,6 +11,8 @@ public struct CommitStatistics: Sendable, Hashable {
     public var largestTransaction = 0
     /// Transactions that failed and were rolled back.
     public var failedTransactions = 0
+    /// Times the writer waited for a fuller transaction (`GroupCommitWriter.linger`).
+    public var lingers = 0
 
     public init() {}
 

@@ -153,9 +153,12 @@ final class GroupCommitWriter: Sendable {
     private func writeUntilIdle() {
         var afterCommit = false
         while true {
-            if afterCommit, Self.shouldLinger(queuedEvents: state.withLockedValue { Self.events(in: $0.queue) }, afterCommit: true) {
-                Thread.sleep(forTimeInterval: Double(Self.linger.components.attoseconds) / 1e18)
+            let lingers = afterCommit && state.withLockedValue { state in
+                guard Self.shouldLinger(queuedEvents: Self.events(in: state.queue), afterCommit: true) else { return false }
+                state.statistics.lingers += 1
+                return true
             }
+            if lingers { Thread.sleep(forTimeInterval: Double(Self.linger.components.attoseconds) / 1e18) }
             afterCommit = true
             let group = state.withLockedValue { state -> [PendingBatch] in
                 var group = takeGroup(from: &state.queue)

@@ -1,6 +1,6 @@
 import Foundation
 import HookdCore
-import HookdSQLite
+@testable import HookdSQLite
 import Testing
 
 extension SQLiteStoreTests {
@@ -100,6 +100,47 @@ extension SQLiteStoreTests {
             #expect(statistics.events == 200)
             #expect(statistics.transactions < 100, "\(statistics)")
             #expect(statistics.largestTransaction > 1, "\(statistics)")
+        }
+
+        @Test("under load a few waiting events wait for a fuller transaction; a writer woken from idle does not wait")
+        func lingerUnderLoad() async throws {
+            let scratch = try Scratch()
+            let store = try SQLiteStore(path: scratch.databasePath)
+            final class Times: @unchecked Sendable {
+                let lock = NSLock()
+                var firstAnswered: ContinuousClock.Instant?
+                var laterAnswered: [ContinuousClock.Instant] = []
+            }
+            let times = Times()
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                // The first accept finds the writer idle. Its answer (on the writer's queue, before the
+                // writer looks for more) queues three more: three events, straight after a commit.
+                store.accept([incoming("evt_idle")]) { result in
+                    #expect((try? result.get())?.accepted == ["evt_idle"])
+                    times.lock.withLock { times.firstAnswered = .now }
+                    for n in 0..<3 {
+                        store.accept([incoming("evt_busy_\(n)")]) { result in
+                            #expect((try? result.get())?.accepted == ["evt_busy_\(n)"])
+                            let all = times.lock.withLock { () -> Bool in
+                                times.laterAnswered.append(.now)
+                                return times.laterAnswered.count == 3
+                            }
+                            if all { done.resume() }
+                        }
+                    }
+                }
+            }
+            var statistics = store.commitStatistics
+            #expect(statistics.lingers == 1, "\(statistics)")
+            #expect(statistics.transactions == 2, "\(statistics)")
+            let (first, later) = times.lock.withLock { (times.firstAnswered, times.laterAnswered) }
+            let waited = try #require(later.min()) - (try #require(first))
+            #expect(waited >= GroupCommitWriter.linger, "answered \(waited) after the first commit")
+            // Idle again: a lone accept is committed at once.
+            _ = try await store.accept([incoming("evt_idle_again")])
+            statistics = store.commitStatistics
+            #expect(statistics.lingers == 1, "\(statistics)")
+            #expect(statistics.transactions == 3, "\(statistics)")
         }
 
         @Test("one transaction holds at most the configured number of events")

@@ -234,6 +234,6 @@ extension Dispatcher {
         var headers: [(name: String, value: String)] = []
         headers.reserveCapacity(event.request.headers.count)
         for header in event.request.headers where header.value != "***" { headers.append((header.name, header.value)) }
-        return .fields(EventDocument(source: event.source, event: event.parsed, headers: headers, attempt: attempt).fields)
+        return .fields(EventFields(source: event.source, event: event.parsed, headers: headers, attempt: attempt))
     }
 }

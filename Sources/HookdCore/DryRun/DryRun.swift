@@ -42,13 +42,14 @@ public struct DryRun: Sendable {
         let ruleHeaders = source.auth.headersForRules(headers)
         var reports: [DryRunReport.EventReport] = []
         for event in events {
-            let document = EventDocument(source: source.name, event: event, headers: ruleHeaders).json
+            // Packed, as the daemon's runs get their event.
+            let document = RunEvent.fields(EventFields(source: source.name, event: event, headers: ruleHeaders))
             reports.append(await run(event: event, document: document, pool: pool))
         }
         return DryRunReport(events: reports)
     }
 
-    private func run(event: ParsedEvent, document: [UInt8], pool: WorkerPool) async -> DryRunReport.EventReport {
+    private func run(event: ParsedEvent, document: RunEvent, pool: WorkerPool) async -> DryRunReport.EventReport {
         var report = DryRunReport.EventReport(id: mask(event.id), source: source.name, type: mask(event.type),
                                               status: mask(event.status), timestamp: event.timestamp, rules: [], notMatched: [])
         let matched = Set(ruleSet.match(source: source.name, type: event.type, status: event.status).map(\.index))
@@ -59,7 +60,7 @@ public struct DryRun: Sendable {
                 continue
             }
             if rule.hasWhen {
-                let when = await pool.run(rule: rule.index, mode: .when, eventJSON: document, limits: limits, host: host)
+                let when = await pool.run(rule: rule.index, mode: .when, event: document, limits: limits, host: host)
                 if case .failed = when.outcome {
                     report.rules.append(ruleReport(rule, when, eventID: event.id, failedIn: "when"))
                     continue
@@ -70,7 +71,7 @@ public struct DryRun: Sendable {
                 }
             }
             let keyed = IdempotentHost(base: host, source: source.name, eventID: event.id, rule: rule.name)
-            let result = await pool.run(rule: rule.index, eventJSON: document, limits: limits, host: keyed)
+            let result = await pool.run(rule: rule.index, event: document, limits: limits, host: keyed)
             report.rules.append(ruleReport(rule, result, eventID: event.id))
         }
         return report

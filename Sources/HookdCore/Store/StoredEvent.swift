@@ -38,7 +38,7 @@ public struct StoredEvent: Sendable, Hashable {
         self.jobs = jobs
     }
 
-    /// The event as its provider's parser gave it, for building a run's `EventDocument`.
+    /// The event as its provider's parser gave it, for building a run's `EventFields`.
     public var parsed: ParsedEvent {
         ParsedEvent(id: id, type: type, status: status, timestamp: timestamp, payload: payload, dataPath: dataPath)
     }

@@ -1,36 +1,32 @@
 import LuaRuntime
 
-/// The event as a rule run receives it (SPEC §4): the JSON the runner decodes into `event`. The
-/// payload is copied byte for byte; `data` is sent as a path into it rather than a second copy.
-public struct EventDocument: Sendable {
-    public var source: String
-    public var event: ParsedEvent
-    /// Request headers, names lower-case, auth headers already removed (see `AuthConfig.credentialHeaders`).
-    public var headers: [(name: String, value: String)]
-    /// 1 on the first run.
-    public var attempt: Int
-
+/// The event as a rule run receives it (SPEC §4), made from a parsed event: the fields the dispatcher
+/// and dry runs pack for the shim (`RunEvent.fields`), or the same as JSON. The payload is passed byte
+/// for byte; `data` is sent as a path into it rather than a second copy.
+extension EventFields {
+    /// `headers`: the request's, auth headers already removed (see `AuthConfig.credentialHeaders`).
     public init(source: String, event: ParsedEvent, headers: [(name: String, value: String)], attempt: Int = 1) {
-        self.source = source
-        self.event = event
-        self.headers = headers
-        self.attempt = attempt
+        self.init(id: event.id, source: source, type: event.type, status: event.status, timestamp: event.timestamp,
+                  attempt: attempt, headers: headers, dataPath: event.dataPath, payload: event.payload)
     }
 
-    /// The JSON bytes handed to `LuaWorker`/`WorkerPool`, written byte by byte (every run builds one).
+    /// The event as one JSON object, written byte by byte: the form a run may be given instead of the
+    /// packed fields (`RunEvent.json`; tests and tools), and the reference the packed form is tested
+    /// against. Header names are lower-cased here and a repeated name keeps its first value, as the
+    /// shim does for the packed form.
     public var json: [UInt8] {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(event.payload.count + 256 + headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 6 })
+        bytes.reserveCapacity(payload.count + 256 + headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 6 })
         bytes += #"{"id":"#.utf8
-        JSONText.append(event.id, to: &bytes)
+        JSONText.append(id, to: &bytes)
         bytes += #","source":"#.utf8
         JSONText.append(source, to: &bytes)
         bytes += #","type":"#.utf8
-        JSONText.append(event.type, to: &bytes)
+        JSONText.append(type, to: &bytes)
         bytes += #","status":"#.utf8
-        JSONText.append(optional: event.status, to: &bytes)
+        JSONText.append(optional: status, to: &bytes)
         bytes += #","timestamp":"#.utf8
-        JSONText.append(optional: event.timestamp, to: &bytes)
+        JSONText.append(optional: timestamp, to: &bytes)
         bytes += #","attempt":"#.utf8
         bytes += String(attempt).utf8
         bytes += #","headers":{"#.utf8
@@ -46,21 +42,14 @@ public struct EventDocument: Sendable {
             JSONText.append(value, to: &bytes)
         }
         bytes += #"},"data_path":["#.utf8
-        for (index, key) in event.dataPath.enumerated() {
+        for (index, key) in dataPath.enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
             JSONText.append(key, to: &bytes)
         }
         bytes += #"],"payload":"#.utf8
-        bytes += event.payload
+        bytes += payload
         bytes.append(UInt8(ascii: "}"))
         return bytes
-    }
-
-    /// The same event packed for a run (`RunEvent.fields`): the fields `json` writes, without the
-    /// JSON text around them (the shim lower-cases header names and keeps each name's first value).
-    public var fields: EventFields {
-        EventFields(id: event.id, source: source, type: event.type, status: event.status, timestamp: event.timestamp,
-                    attempt: attempt, headers: headers, dataPath: event.dataPath, payload: event.payload)
     }
 
     /// A header name in lower case: ASCII letters only (names are HTTP tokens), without Unicode

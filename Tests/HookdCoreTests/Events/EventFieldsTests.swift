@@ -4,7 +4,7 @@ import LuaRuntime
 import Testing
 
 @Suite("Event document")
-struct EventDocumentTests {
+struct EventFieldsTests {
     @Test("the document a run receives: every field, header names lower-cased, a repeated header's first value, the payload byte for byte")
     func document() throws {
         let payload = Array(#"{ "id" : "evt \"1\"",  "data": {"inner": [1, 2.50, null]} }"#.utf8)
@@ -13,7 +13,7 @@ struct EventDocumentTests {
         let headers: [(name: String, value: String)] = [
             ("Content-Type", "application/json"), ("X-Dup", "first"), ("x-dup", "second"), ("X-Odd", "a\"b\\c\u{01}"), ("já", "v"),
         ]
-        let bytes = EventDocument(source: "passage", event: event, headers: headers, attempt: 3).json
+        let bytes = EventFields(source: "passage", event: event, headers: headers, attempt: 3).json
         // The payload is copied unchanged, spacing and number forms included, as the last member.
         #expect(Array(bytes.suffix(payload.count + 1)) == payload + [UInt8(ascii: "}")])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
@@ -68,10 +68,10 @@ struct EventDocumentTests {
         let headers: [(name: String, value: String)] = [
             ("Content-Type", "application/json"), ("X-Dup", "first"), ("x-dup", "second"), ("X-Odd", "a\"b\\c\u{01}"), ("já", "v"),
         ]
-        let document = EventDocument(source: "passage", event: event, headers: headers, attempt: 3)
+        let document = EventFields(source: "passage", event: event, headers: headers, attempt: 3)
         let worker = try LuaWorker(program: LuaProgram(rules: [.init(chunkName: "rules/canon.lua", source: Self.canonicalRule)]))
         let fromJSON = worker.run(rule: 0, event: .json(document.json), limits: .defaults) { _ in .failure("no http") }
-        let fromFields = worker.run(rule: 0, event: .fields(document.fields), limits: .defaults) { _ in .failure("no http") }
+        let fromFields = worker.run(rule: 0, event: .fields(document), limits: .defaults) { _ in .failure("no http") }
         #expect(fromJSON.outcome == .ok, "\(fromJSON.outcome)")
         #expect(fromFields.outcome == .ok, "\(fromFields.outcome)")
         let line = try #require(fromJSON.logs.first?.message)
@@ -82,9 +82,9 @@ struct EventDocumentTests {
     @Test("a packed event's payload is decoded like any JSON: a payload that is not JSON fails the run")
     func packedPayloadIsChecked() throws {
         let event = ParsedEvent(id: "x", type: "t", status: nil, timestamp: nil, payload: Array("{not json".utf8), dataPath: [])
-        let document = EventDocument(source: "s", event: event, headers: [], attempt: 1)
+        let document = EventFields(source: "s", event: event, headers: [], attempt: 1)
         let worker = try LuaWorker(program: LuaProgram(rules: [.init(chunkName: "rules/canon.lua", source: Self.canonicalRule)]))
-        let result = worker.run(rule: 0, event: .fields(document.fields), limits: .defaults) { _ in .failure("no http") }
+        let result = worker.run(rule: 0, event: .fields(document), limits: .defaults) { _ in .failure("no http") }
         guard case .failed(let failure) = result.outcome else {
             Issue.record("a payload that is not JSON ran: \(result.outcome)")
             return
