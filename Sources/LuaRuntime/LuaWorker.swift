@@ -22,8 +22,10 @@ public final class LuaWorker: @unchecked Sendable {
     private var startedAt: ContinuousClock.Instant = .now
     private var calls: [HTTPCallRecord] = []
     private var pending: (request: HTTPCallRequest, since: ContinuousClock.Instant, sent: Bool)?
-    /// Where a packed event is written for its run (the shim reads it during `start` only).
+    /// Where a packed event is written for its run (the shim reads it during `start` only). Kept
+    /// between runs up to `keptPackedCapacity`; the buffer of a larger event is let go after its start.
     private var packedEvent: [UInt8] = []
+    static let keptPackedCapacity = 64 * 1024
 
     public init(program: LuaProgram) throws(LuaLoadError) {
         guard let worker = hk_worker_new() else {
@@ -65,6 +67,9 @@ public final class LuaWorker: @unchecked Sendable {
     /// Bytes the state holds now.
     public var memoryInUse: Int { hk_worker_memory(handle) }
 
+    /// Bytes the worker keeps for packing the next run's event.
+    var packedBufferCapacity: Int { packedEvent.capacity }
+
     /// Starts a run of rule `rule` (its index in the program) on the event given as JSON.
     public func start(rule: Int, mode: Mode = .handle, eventJSON: [UInt8], limits: RunLimits) -> Step {
         start(rule: rule, mode: mode, event: .json(eventJSON), limits: limits)
@@ -89,6 +94,7 @@ public final class LuaWorker: @unchecked Sendable {
         case .fields(let fields):
             fields.pack(into: &packedEvent)
             step = Self.start(handle, rule: rule, mode: cMode, event: packedEvent, format: HK_EVENT_PACKED, limits: cLimits)
+            if packedEvent.capacity > Self.keptPackedCapacity { packedEvent = [] }
         }
         return next(step)
     }
